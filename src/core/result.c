@@ -1,0 +1,197 @@
+/* Result documents: JSON rows plus a CSV twin, written atomically. */
+#include "config.h"
+#include "core/result.h"
+#include "core/atomic_file.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cb_result {
+	json_t *doc;
+	json_t *rows;
+	char *json_path;
+	char *csv_path;
+};
+
+struct cb_result *cb_result_new(const char *kernel, const char *fabric, json_t *meta, json_t *topology)
+{
+	struct cb_result *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->rows = json_array();
+	r->doc = json_pack("{s:s, s:s, s:s, s:o, s:o, s:O}", "schema", CB_RESULT_SCHEMA, "kernel", kernel,
+			   "fabric", fabric, "meta", meta ? meta : json_object(),
+			   "topology", topology ? topology : json_null(), "rows", r->rows);
+	if (!r->doc) {
+		json_decref(r->rows);
+		free(r);
+		return NULL;
+	}
+	json_decref(r->rows); /* the document holds it */
+	return r;
+}
+
+int cb_result_set_path(struct cb_result *r, const char *json_path, char *err, size_t errlen)
+{
+	size_t n = strlen(json_path);
+	free(r->json_path);
+	free(r->csv_path);
+	r->json_path = strdup(json_path);
+	r->csv_path = malloc(n + 5);
+	if (!r->json_path || !r->csv_path) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	strcpy(r->csv_path, json_path);
+	if (n > 5 && strcmp(json_path + n - 5, ".json") == 0)
+		strcpy(r->csv_path + n - 5, ".csv");
+	else
+		strcat(r->csv_path, ".csv");
+	return 0;
+}
+
+const char *cb_result_json_path(const struct cb_result *r)
+{
+	return r->json_path;
+}
+
+const char *cb_result_csv_path(const struct cb_result *r)
+{
+	return r->csv_path;
+}
+
+json_t *cb_result_doc(struct cb_result *r)
+{
+	return r->doc;
+}
+
+static json_t *num(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+json_t *cb_row_to_json(const struct cb_row *w)
+{
+	json_t *t = json_pack("{s:o, s:o, s:o, s:o, s:o}", "min", num(w->time_us.min), "median",
+			      num(w->time_us.median), "mean", num(w->time_us.mean), "p99", num(w->time_us.p99),
+			      "max", num(w->time_us.max));
+	json_t *row = json_pack("{s:s, s:I, s:I, s:s, s:s, s:b, s:I, s:o, s:o, s:o, s:s, s:I}", "algo", w->algo,
+				"bytes", (json_int_t)w->bytes, "count", (json_int_t)w->count, "dtype", w->dtype,
+				"op", w->op, "in_place", w->in_place, "iters", (json_int_t)w->iters, "time_us", t,
+				"algbw_GBps", num(w->algbw_GBps), "busbw_GBps", num(w->busbw_GBps), "check",
+				w->check, "wrong", (json_int_t)w->wrong);
+	if (row && w->extra)
+		json_object_update(row, w->extra);
+	return row;
+}
+
+int cb_result_add_row(struct cb_result *r, const struct cb_row *row)
+{
+	json_t *j = cb_row_to_json(row);
+	return j ? json_array_append_new(r->rows, j) : -1;
+}
+
+static const char *const csv_cols[] = {
+	"algo", "bytes", "count", "dtype", "op", "in_place", "iters", "time_us_min", "time_us_median",
+	"time_us_mean", "time_us_p99", "time_us_max", "algbw_GBps", "busbw_GBps", "check", "wrong", NULL
+};
+
+static void csv_value(FILE *f, json_t *row, const char *col)
+{
+	json_t *v;
+	if (strncmp(col, "time_us_", 8) == 0)
+		v = json_object_get(json_object_get(row, "time_us"), col + 8);
+	else
+		v = json_object_get(row, col);
+	if (json_is_string(v))
+		fputs(json_string_value(v), f);
+	else if (json_is_integer(v))
+		fprintf(f, "%lld", (long long)json_integer_value(v));
+	else if (json_is_real(v))
+		fprintf(f, "%.9g", json_real_value(v));
+	else if (json_is_boolean(v))
+		fputs(json_is_true(v) ? "1" : "0", f);
+}
+
+char *cb_result_csv(json_t *doc)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	for (int i = 0; csv_cols[i]; i++)
+		fprintf(f, "%s%s", i ? "," : "", csv_cols[i]);
+	fputc('\n', f);
+	size_t idx;
+	json_t *row;
+	json_array_foreach(json_object_get(doc, "rows"), idx, row) {
+		for (int i = 0; csv_cols[i]; i++) {
+			if (i)
+				fputc(',', f);
+			csv_value(f, row, csv_cols[i]);
+		}
+		fputc('\n', f);
+	}
+	fclose(f);
+	return buf;
+}
+
+int cb_result_write(struct cb_result *r, char *err, size_t errlen)
+{
+	if (!r->json_path) {
+		snprintf(err, errlen, "result file has no path");
+		return -1;
+	}
+	char *js = json_dumps(r->doc, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+	char *csv = cb_result_csv(r->doc);
+	int rc = -1;
+	if (!js || !csv) {
+		snprintf(err, errlen, "%s: out of memory formatting results", r->json_path);
+	} else {
+		size_t jl = strlen(js);
+		js = realloc(js, jl + 2);
+		strcpy(js + jl, "\n");
+		if (cb_file_write_atomic(r->json_path, js, jl + 1, err, errlen) == 0 &&
+		    cb_file_write_atomic(r->csv_path, csv, strlen(csv), err, errlen) == 0)
+			rc = 0;
+	}
+	free(js);
+	free(csv);
+	return rc;
+}
+
+void cb_result_free(struct cb_result *r)
+{
+	if (!r)
+		return;
+	json_decref(r->doc);
+	free(r->json_path);
+	free(r->csv_path);
+	free(r);
+}
+
+json_t *cb_result_load(const char *path, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!doc) {
+		snprintf(err, errlen, "%s:%d:%d: not valid JSON: %s", path, je.line, je.column, je.text);
+		return NULL;
+	}
+	const char *schema = json_string_value(json_object_get(doc, "schema"));
+	if (!schema || strcmp(schema, CB_RESULT_SCHEMA) != 0) {
+		snprintf(err, errlen, "%s: schema is '%s', expected '%s'", path, schema ? schema : "(missing)",
+			 CB_RESULT_SCHEMA);
+		json_decref(doc);
+		return NULL;
+	}
+	if (!json_is_array(json_object_get(doc, "rows"))) {
+		snprintf(err, errlen, "%s: no \"rows\" array", path);
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}

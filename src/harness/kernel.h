@@ -1,0 +1,85 @@
+/*
+ * The kernel interface: everything the harness needs to sweep, time, check and
+ * report one kind of operation.  A kernel is one file in benchmarks/ that
+ * defines a `const struct cb_kernel` and one line in benchmarks/registry.c.
+ * The harness (sweep, statistics, options, writers) knows nothing else of it.
+ */
+#ifndef CB_KERNEL_H
+#define CB_KERNEL_H
+
+#include <mpi.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "core/dtype.h"
+#include "core/options.h"
+
+/* One measured variant: what the sweep hands the kernel for each row. */
+struct cb_case {
+	const char *algo;      /* one of kernel->algos */
+	int algo_index;
+	enum cb_dtype dtype;
+	enum cb_op op;         /* CB_OP_NONE when the kernel has no reduction */
+	uint64_t bytes;        /* the row's size, as the kernel defines it */
+	uint64_t count;        /* elements of dtype in that size */
+	int in_place;
+	int rank, nranks;
+	MPI_Comm comm;
+	const struct cb_opts *opts;
+};
+
+/* Kernel-wide state: created once after options are parsed. */
+struct cb_kernel_ctx {
+	const struct cb_opts *opts;
+	void *cfg;             /* kernel's own option values (cfg_size bytes) */
+	void *state;           /* whatever init() keeps */
+	MPI_Comm comm;
+	int rank, nranks;
+};
+
+enum cb_kernel_flags {
+	CB_KERNEL_USES_OP = 1u << 0,       /* --op applies */
+	CB_KERNEL_IN_PLACE = 1u << 1,      /* --in-place applies */
+};
+
+struct cb_kernel {
+	const char *name;
+	const char *summary;
+	const char *const *algos;          /* NULL-terminated; all run by default */
+	unsigned flags;
+	const char *size_convention;       /* one line for the header and JSON */
+
+	/* Kernel-specific options (NULL-terminated), parsed into cfg. */
+	const struct cb_kopt *kopts;
+	size_t cfg_size;
+	void (*cfg_defaults)(void *cfg);
+	int (*cfg_set)(void *cfg, const char *name, const char *arg, char *err, size_t errlen);
+
+	int (*init)(struct cb_kernel_ctx *k, char *err, size_t errlen);   /* optional */
+	void (*fini)(struct cb_kernel_ctx *k);                            /* optional */
+
+	/* nccl-tests' bus-bandwidth factor for this operation at nranks. */
+	double (*busbw_factor)(int nranks);
+	/* Element count of one row of `bytes` bytes. */
+	uint64_t (*count_of)(const struct cb_case *c);
+	/* Per-rank bytes the harness allocates for one send and one recv buffer. */
+	void (*buffer_bytes)(const struct cb_case *c, size_t *send, size_t *recv);
+	/* Scratch the kernel itself needs per rank at this case (memory check). */
+	size_t (*scratch_bytes)(const struct cb_case *c);
+
+	int (*prepare)(struct cb_kernel_ctx *k, const struct cb_case *c);  /* before warm-up */
+	void (*fill)(struct cb_kernel_ctx *k, const struct cb_case *c, void *send, void *recv);
+	int (*run)(struct cb_kernel_ctx *k, const struct cb_case *c, void *send, void *recv);
+	/* Number of wrong elements on this rank; prints the first few itself. */
+	uint64_t (*check)(struct cb_kernel_ctx *k, const struct cb_case *c, const void *send, void *recv);
+	void (*release)(struct cb_kernel_ctx *k, const struct cb_case *c);  /* after the case */
+	/* Extra JSON fields for a row (optional). */
+	void (*row_extra)(struct cb_kernel_ctx *k, const struct cb_case *c, json_t *row);
+};
+
+/* The registry (benchmarks/registry.c). */
+extern const struct cb_kernel *const cb_kernels[];
+const struct cb_kernel *cb_kernel_find(const char *name);
+
+#endif

@@ -1,0 +1,180 @@
+/* cpobench KERNEL [options]: run one kernel over a size sweep under mpirun/srun/smpirun. */
+#include "config.h"
+#include "core/atomic_file.h"
+#include "harness/kernel.h"
+#include "harness/meta.h"
+#include "harness/sweep.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef CB_SMPI
+#define CB_FABRIC "emulated"
+#else
+#define CB_FABRIC "real"
+#endif
+
+static void usage_general(FILE *f)
+{
+	fprintf(f, "usage: cpobench KERNEL [options]    (cpobench KERNEL --help for its options)\n\nkernels:\n");
+	for (int i = 0; cb_kernels[i]; i++)
+		fprintf(f, "  %-12s %s\n", cb_kernels[i]->name, cb_kernels[i]->summary);
+	fprintf(f, "\nRun under mpirun, srun or smpirun, e.g.  mpirun -np 4 cpobench allreduce -c\n"
+		   "exit status: 0 ok, 1 wrong result, 2 bad usage or input, 3 timeout\n");
+}
+
+/* Returns the result file path rank 0 will write (malloc'd). */
+static char *result_path(const struct cb_kernel *K, const struct cb_opts *o, const struct cb_run_info *info)
+{
+	if (o->json_path)
+		return strdup(o->json_path);
+	const char *id = info->slurm_job_id;
+	char pid[32];
+	if (!id) {
+		snprintf(pid, sizeof pid, "%ld", (long)getpid());
+		id = pid;
+	}
+	size_t n = strlen(o->output_dir) + strlen(K->name) + strlen(info->stamp) + strlen(id) + 16;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s-%s-%s.json", o->output_dir, K->name, info->stamp, id);
+	return p;
+}
+
+/* Rank 0: create the directory and write the empty result file, so an
+ * unwritable destination is refused before anything is measured. */
+static struct cb_result *result_open(const struct cb_kernel *K, const struct cb_opts *o,
+				     const struct cb_run_info *info)
+{
+	char err[512];
+	char *path = result_path(K, o, info);
+	struct cb_result *r = NULL;
+	if (!path)
+		goto fail;
+	char *dir = strdup(path), *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (cb_mkdir_p(dir, err, sizeof err) != 0) {
+			fprintf(stderr, "cpobench %s: %s\n", K->name, err);
+			free(dir);
+			goto fail;
+		}
+	}
+	free(dir);
+	json_t *meta = cb_run_info_json(info, o);
+	json_object_set_new(meta, "size_convention", json_string(K->size_convention ? K->size_convention : ""));
+	r = cb_result_new(K->name, CB_FABRIC, meta, json_null());
+	if (!r || cb_result_set_path(r, path, err, sizeof err) != 0 || cb_result_write(r, err, sizeof err) != 0) {
+		fprintf(stderr, "cpobench %s: cannot write results: %s\n", K->name, r ? err : "out of memory");
+		cb_result_free(r);
+		r = NULL;
+	}
+fail:
+	free(path);
+	return r;
+}
+
+static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank, int nranks)
+{
+	struct cb_opts o;
+	char err[512];
+	cb_opts_defaults(&o);
+	void *cfg = K->cfg_size ? calloc(1, K->cfg_size) : NULL;
+	if (cfg && K->cfg_defaults)
+		K->cfg_defaults(cfg);
+	int status = CB_EXIT_OK;
+	/* argv[1] is the kernel; options follow. */
+	if (cb_opts_parse(&o, argc, argv, 2, K->kopts, K->cfg_set, cfg, err, sizeof err) != 0) {
+		if (rank == 0)
+			fprintf(stderr, "cpobench %s: %s\n", K->name, err);
+		status = CB_EXIT_USAGE;
+		goto out;
+	}
+	if (o.help) {
+		if (rank == 0)
+			cb_opts_usage(stdout, K->name, K->summary, K->algos, K->kopts);
+		goto out;
+	}
+
+	struct cb_kernel_ctx k = { .opts = &o, .cfg = cfg, .comm = MPI_COMM_WORLD, .rank = rank, .nranks = nranks };
+	int ok = 1, allok;
+	if (K->init && K->init(&k, err, sizeof err) != 0) {
+		fprintf(stderr, "cpobench %s: rank %d: %s\n", K->name, rank, err);
+		ok = 0;
+	}
+	MPI_Allreduce(&ok, &allok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+	if (!allok) {
+		status = CB_EXIT_USAGE;
+		goto fini;
+	}
+
+	struct cb_run_info info;
+	cb_run_info_collect(&info, MPI_COMM_WORLD);
+	status = cb_sweep_validate(K, &k, &info);
+	struct cb_result *res = NULL;
+	if (status == CB_EXIT_OK && rank == 0) {
+		res = result_open(K, &o, &info);
+		if (!res)
+			status = CB_EXIT_USAGE;
+	}
+	MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+	if (status == CB_EXIT_OK) {
+		if (rank == 0) {
+			cb_run_info_print(stdout, &info, &o);
+			printf("# kernel: %s (%s)\n# results: %s (+ .csv)\n", K->name, K->size_convention,
+			       cb_result_json_path(res));
+		}
+		status = cb_sweep_run(K, &k, res, stdout);
+		if (rank == 0 && status == CB_EXIT_WRONG)
+			fprintf(stderr, "cpobench %s: some results were wrong (see check column)\n", K->name);
+	}
+	cb_result_free(res);
+	cb_run_info_free(&info);
+fini:
+	if (K->fini)
+		K->fini(&k);
+out:
+	free(cfg);
+	cb_opts_free(&o);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	int rank = 0, nranks = 1, status;
+	MPI_Init(&argc, &argv);
+	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+	MPI_Comm_size(MPI_COMM_WORLD, &nranks);
+
+	if (argc < 2) {
+		if (rank == 0)
+			usage_general(stderr);
+		status = CB_EXIT_USAGE;
+	} else if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		if (rank == 0)
+			usage_general(stdout);
+		status = CB_EXIT_OK;
+	} else if (strcmp(argv[1], "--version") == 0) {
+		if (rank == 0)
+			printf("cpobench %s\n", PACKAGE_VERSION);
+		status = CB_EXIT_OK;
+	} else {
+		const struct cb_kernel *K = cb_kernel_find(argv[1]);
+		if (!K) {
+			if (rank == 0) {
+				fprintf(stderr, "cpobench: unknown kernel '%s' (expected one of:", argv[1]);
+				for (int i = 0; cb_kernels[i]; i++)
+					fprintf(stderr, " %s", cb_kernels[i]->name);
+				fprintf(stderr, ")\n");
+			}
+			status = CB_EXIT_USAGE;
+		} else {
+			status = run_kernel(K, argc, argv, rank, nranks);
+		}
+	}
+	fflush(stdout);
+	MPI_Finalize();
+	return status;
+}

@@ -1,0 +1,124 @@
+/* What every result records about the run. */
+#include "config.h"
+#include "harness/meta.h"
+#include "core/hwinfo.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void detect_launcher(char *out, size_t len)
+{
+	const char *l = "singleton";
+#ifdef CB_SMPI
+	l = "smpirun";
+#else
+	if (getenv("OMPI_MCA_orte_hnp_uri") || getenv("PRTE_LAUNCHED") || getenv("HYDI_CONTROL_FD") ||
+	    getenv("PMI_RANK"))
+		l = "mpirun";
+	else if (getenv("SLURM_STEP_ID") || getenv("SLURM_STEPID"))
+		l = "srun";
+#endif
+	snprintf(out, len, "%s", l);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+int cb_run_info_collect(struct cb_run_info *info, MPI_Comm comm)
+{
+	memset(info, 0, sizeof *info);
+	MPI_Comm_rank(comm, &info->rank);
+	MPI_Comm_size(comm, &info->nranks);
+
+	MPI_Comm local;
+	MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, info->rank, MPI_INFO_NULL, &local);
+	MPI_Comm_rank(local, &info->local_rank);
+	MPI_Comm_size(local, &info->local_ranks);
+	MPI_Comm_free(&local);
+
+	char name[MPI_MAX_PROCESSOR_NAME];
+	int nl = 0;
+	memset(name, 0, sizeof name);
+	MPI_Get_processor_name(name, &nl);
+	char *all = info->rank == 0 ? calloc((size_t)info->nranks, MPI_MAX_PROCESSOR_NAME) : NULL;
+	MPI_Gather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, 0, comm);
+	if (info->rank == 0 && all) {
+		qsort(all, (size_t)info->nranks, MPI_MAX_PROCESSOR_NAME, cmp_str);
+		size_t cap = 1;
+		for (int i = 0; i < info->nranks; i++)
+			cap += strlen(all + (size_t)i * MPI_MAX_PROCESSOR_NAME) + 1;
+		info->hosts = calloc(1, cap);
+		int run = 0;
+		for (int i = 0; i < info->nranks; i++) {
+			const char *h = all + (size_t)i * MPI_MAX_PROCESSOR_NAME;
+			if (i == 0 || strcmp(h, all + (size_t)(i - 1) * MPI_MAX_PROCESSOR_NAME) != 0) {
+				if (info->nhosts++)
+					strcat(info->hosts, ",");
+				strcat(info->hosts, h);
+				run = 0;
+			}
+			if (++run > info->max_ranks_per_host)
+				info->max_ranks_per_host = run;
+		}
+	}
+	free(all);
+	MPI_Bcast(&info->nhosts, 1, MPI_INT, 0, comm);
+	MPI_Bcast(&info->max_ranks_per_host, 1, MPI_INT, 0, comm);
+
+	time_t now = time(NULL);
+	MPI_Bcast(&now, sizeof now, MPI_BYTE, 0, comm);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(info->date, sizeof info->date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(info->stamp, sizeof info->stamp, "%Y%m%d-%H%M%S", &tm);
+
+	int len = 0;
+	char lib[MPI_MAX_LIBRARY_VERSION_STRING];
+	MPI_Get_library_version(lib, &len);
+	lib[strcspn(lib, "\n")] = '\0';
+	snprintf(info->mpi_library, sizeof info->mpi_library, "%s", lib);
+	detect_launcher(info->launcher, sizeof info->launcher);
+	info->slurm_job_id = getenv("SLURM_JOB_ID");
+	cb_hwinfo_summary(info->hwloc, sizeof info->hwloc);
+	return 0;
+}
+
+void cb_run_info_free(struct cb_run_info *info)
+{
+	free(info->hosts);
+	info->hosts = NULL;
+}
+
+json_t *cb_run_info_json(const struct cb_run_info *info, const struct cb_opts *o)
+{
+	int major = 0, minor = 0;
+	MPI_Get_version(&major, &minor);
+	char mpiver[16];
+	snprintf(mpiver, sizeof mpiver, "%d.%d", major, minor);
+	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:s?, s:s, s:I, s:I, s:b, s:b, s:b, s:f}",
+			 "cpobench_version", PACKAGE_VERSION, "command", o->cmdline ? o->cmdline : "", "date",
+			 info->date, "hosts", info->hosts ? info->hosts : "", "nhosts", info->nhosts, "ranks",
+			 info->nranks, "ranks_per_host", info->max_ranks_per_host, "mpi_library", info->mpi_library,
+			 "mpi_version", mpiver, "launcher", info->launcher, "slurm_job_id", info->slurm_job_id,
+			 "hwloc", info->hwloc, "iters", (json_int_t)o->iters, "warmup", (json_int_t)o->warmup, "check",
+			 o->check, "in_place", o->in_place, "off_cache", o->off_cache, "timeout_s", o->timeout_s);
+}
+
+void cb_run_info_print(FILE *f, const struct cb_run_info *info, const struct cb_opts *o)
+{
+	fprintf(f, "# cpobench %s\n", PACKAGE_VERSION);
+	fprintf(f, "# command: %s\n", o->cmdline ? o->cmdline : "");
+	fprintf(f, "# date: %s\n", info->date);
+	fprintf(f, "# ranks: %d on %d host%s (max %d per host), launcher %s%s%s\n", info->nranks, info->nhosts,
+		info->nhosts == 1 ? "" : "s", info->max_ranks_per_host, info->launcher,
+		info->slurm_job_id ? ", slurm job " : "", info->slurm_job_id ? info->slurm_job_id : "");
+	fprintf(f, "# hosts: %s\n", info->hosts ? info->hosts : "");
+	fprintf(f, "# mpi: %s\n", info->mpi_library);
+	fprintf(f, "# node: %s\n", info->hwloc);
+	fprintf(f, "# iters %ld, warmup %ld, check %s, %s, cache %s, timeout %s\n", o->iters, o->warmup,
+		o->check ? "on" : "off", o->in_place ? "in-place" : "out-of-place", o->off_cache ? "off (rotating buffers)" : "warm",
+		o->timeout_s > 0 ? "on" : "off");
+}

@@ -1,0 +1,318 @@
+/*
+ * The measurement loop.  For each size, every variant (dtype x op x algo) runs
+ * back to back, so variants are interleaved in time and share the machine's
+ * noise.  Per variant: prepare, fill, warm-up, timed iterations (barrier, then
+ * each rank times its own call; the iteration's time is the maximum over
+ * ranks), then one untimed check.  Rank 0 rewrites the result files after
+ * every size.
+ */
+#include "config.h"
+#include "harness/sweep.h"
+#include "harness/watchdog.h"
+#include "core/hwinfo.h"
+#include "core/table.h"
+#include "core/units.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SLOT_ALIGN 64
+
+/* Buffers for one variant; with --off-cache, many slots spanning >= 2x LLC. */
+struct slots {
+	char *base;
+	size_t send, recv, stride;
+	long n;
+};
+
+static size_t round_up(size_t v, size_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+static long slot_count(const struct cb_opts *o, size_t stride)
+{
+	if (!o->off_cache)
+		return 1;
+	uint64_t llc2 = 2 * cb_hwinfo_llc_bytes();
+	uint64_t n = (llc2 + stride - 1) / (stride ? stride : 1);
+	return n < 2 ? 2 : (long)n;
+}
+
+static void case_init(struct cb_case *c, const struct cb_kernel *K, struct cb_kernel_ctx *k, uint64_t bytes,
+		      enum cb_dtype dt, enum cb_op op, const char *algo, int ai)
+{
+	memset(c, 0, sizeof *c);
+	c->algo = algo;
+	c->algo_index = ai;
+	c->dtype = dt;
+	c->op = (K->flags & CB_KERNEL_USES_OP) ? op : CB_OP_NONE;
+	c->bytes = bytes;
+	c->in_place = (K->flags & CB_KERNEL_IN_PLACE) ? k->opts->in_place : 0;
+	c->rank = k->rank;
+	c->nranks = k->nranks;
+	c->comm = k->comm;
+	c->opts = k->opts;
+	c->count = K->count_of ? K->count_of(c) : bytes / cb_dtype_size(dt);
+	c->bytes = K->count_of ? bytes : c->count * cb_dtype_size(dt);
+}
+
+/* Bytes per rank one variant needs: buffer slots plus kernel scratch. */
+static uint64_t case_footprint(const struct cb_kernel *K, const struct cb_case *c, const struct cb_opts *o)
+{
+	size_t s, r;
+	K->buffer_bytes(c, &s, &r);
+	size_t stride = round_up(round_up(s, SLOT_ALIGN) + r, SLOT_ALIGN);
+	uint64_t total = (uint64_t)stride * (uint64_t)slot_count(o, stride);
+	return total + (K->scratch_bytes ? K->scratch_bytes(c) : 0);
+}
+
+static int algo_index(const struct cb_kernel *K, const char *name)
+{
+	for (int i = 0; K->algos[i]; i++)
+		if (strcmp(K->algos[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int cb_sweep_validate(const struct cb_kernel *K, struct cb_kernel_ctx *k, const struct cb_run_info *info)
+{
+	const struct cb_opts *o = k->opts;
+	char msg[768] = "";
+	for (int i = 0; i < o->nalgos && !msg[0]; i++)
+		if (algo_index(K, o->algos[i]) < 0) {
+			int n = snprintf(msg, sizeof msg, "--algo: unknown algorithm '%s' for %s (expected", o->algos[i],
+					 K->name);
+			for (int j = 0; K->algos[j] && n < (int)sizeof msg; j++)
+				n += snprintf(msg + n, sizeof msg - (size_t)n, "%s%s", j ? ", " : " ", K->algos[j]);
+			snprintf(msg + n, sizeof msg - (size_t)(n < (int)sizeof msg ? n : (int)sizeof msg - 1), ")");
+		}
+
+	/* Largest footprint over every variant at the largest size. */
+	uint64_t need = 0;
+	const char *worst_algo = "";
+	enum cb_dtype worst_dt = o->dtypes[0];
+	for (int d = 0; d < o->ndtypes && !msg[0]; d++)
+		for (int a = 0; K->algos[a]; a++) {
+			struct cb_case c;
+			case_init(&c, K, k, o->max_bytes, o->dtypes[d], o->ops[0], K->algos[a], a);
+			if (c.count > INT_MAX) {
+				char b[32];
+				snprintf(msg, sizeof msg,
+					 "-e/--max-bytes %s is %llu %s elements, more than an MPI count can hold (%d)",
+					 cb_size_format(o->max_bytes, b, sizeof b), (unsigned long long)c.count,
+					 cb_dtype_name(c.dtype), INT_MAX);
+				break;
+			}
+			uint64_t f = case_footprint(K, &c, o);
+			if (f > need) {
+				need = f;
+				worst_algo = K->algos[a];
+				worst_dt = o->dtypes[d];
+			}
+		}
+	uint64_t avail = cb_mem_available_bytes();
+	uint64_t node_need = need * (uint64_t)info->local_ranks;
+	if (!msg[0] && avail && node_need > avail / 10 * 9) {
+		char a[32], b[32], c[32], d[32];
+		snprintf(msg, sizeof msg,
+			 "-e/--max-bytes %s needs %s per rank (%s %s%s) x %d ranks on this node = %s, "
+			 "but only %s is available; lower -e%s",
+			 cb_size_format(o->max_bytes, a, sizeof a), cb_size_format(need, b, sizeof b), worst_algo,
+			 cb_dtype_name(worst_dt), o->off_cache ? ", --off-cache slots" : "", info->local_ranks,
+			 cb_size_format(node_need, c, sizeof c), cb_size_format(avail, d, sizeof d),
+			 o->off_cache ? " or drop --off-cache" : "");
+	}
+	/* Every rank must agree: any rank's refusal stops all. */
+	int bad = msg[0] != '\0', anybad = 0;
+	MPI_Allreduce(&bad, &anybad, 1, MPI_INT, MPI_MAX, k->comm);
+	if (bad && (k->rank == 0 || info->local_rank == 0))
+		fprintf(stderr, "cpobench %s: %s\n", K->name, msg);
+	return anybad ? CB_EXIT_USAGE : CB_EXIT_OK;
+}
+
+static int slots_alloc(struct slots *s, const struct cb_kernel *K, const struct cb_case *c, const struct cb_opts *o)
+{
+	K->buffer_bytes(c, &s->send, &s->recv);
+	s->stride = round_up(round_up(s->send, SLOT_ALIGN) + s->recv, SLOT_ALIGN);
+	if (s->stride == 0)
+		s->stride = SLOT_ALIGN;
+	s->n = slot_count(o, s->stride);
+	void *p = NULL;
+	if (posix_memalign(&p, 4096, s->stride * (size_t)s->n) != 0)
+		return -1;
+	s->base = p;
+	return 0;
+}
+
+static void slot_ptrs(const struct slots *s, long i, void **send, void **recv)
+{
+	char *b = s->base + (size_t)(i % s->n) * s->stride;
+	*send = s->send ? b : NULL;
+	*recv = b + round_up(s->send, SLOT_ALIGN);
+}
+
+static void corrupt_one(const struct cb_case *c, const struct slots *s, void *recv)
+{
+	if (c->rank == c->nranks - 1 && s->recv > 0)
+		((unsigned char *)recv)[0] ^= 0xFF;
+}
+
+/* One variant: returns 0 and fills row, or -1 on an allocation failure. */
+static int run_case(const struct cb_kernel *K, struct cb_kernel_ctx *k, struct cb_case *c, double *samples,
+		    double *maxed, struct cb_row *row, uint64_t *wrong_total)
+{
+	const struct cb_opts *o = k->opts;
+	struct slots s = { 0 };
+	int ok = slots_alloc(&s, K, c, o) == 0 && (!K->prepare || K->prepare(k, c) == 0);
+	int allok = 0;
+	MPI_Allreduce(&ok, &allok, 1, MPI_INT, MPI_MIN, k->comm);
+	if (!allok) {
+		free(s.base);
+		if (K->release)
+			K->release(k, c);
+		return -1;
+	}
+	void *send, *recv;
+	cb_watchdog_phase("fill");
+	for (long i = 0; i < s.n; i++) {
+		slot_ptrs(&s, i, &send, &recv);
+		K->fill(k, c, send, recv);
+	}
+
+	cb_watchdog_phase("warm-up");
+	for (long i = 0; i < o->warmup; i++) {
+		slot_ptrs(&s, i, &send, &recv);
+		K->run(k, c, send, recv);
+	}
+	cb_watchdog_phase("timed iterations");
+	/* test-only: from the second size on, the last rank stops; the others
+	 * wait in the barrier until --timeout fires. */
+	if (o->test_fault && strcmp(o->test_fault, "stall") == 0 && c->rank == c->nranks - 1 &&
+	    (c->bytes > o->min_bytes || o->min_bytes == o->max_bytes))
+		for (;;)
+			pause();
+	for (long i = 0; i < o->iters; i++) {
+		slot_ptrs(&s, o->warmup + i, &send, &recv);
+		MPI_Barrier(k->comm);
+		double t0 = MPI_Wtime();
+		K->run(k, c, send, recv);
+		samples[i] = (MPI_Wtime() - t0) * 1e6;
+	}
+	cb_watchdog_phase("collecting samples");
+	MPI_Reduce(samples, maxed, (int)o->iters, MPI_DOUBLE, MPI_MAX, 0, k->comm);
+
+	uint64_t wrong = 0;
+	if (o->check) {
+		cb_watchdog_phase("check");
+		slot_ptrs(&s, 0, &send, &recv);
+		K->fill(k, c, send, recv);
+		MPI_Barrier(k->comm);
+		K->run(k, c, send, recv);
+		if (o->test_fault && strcmp(o->test_fault, "corrupt") == 0)
+			corrupt_one(c, &s, recv);
+		wrong = K->check(k, c, send, recv);
+	}
+	MPI_Reduce(&wrong, wrong_total, 1, MPI_UINT64_T, MPI_SUM, 0, k->comm);
+
+	memset(row, 0, sizeof *row);
+	if (k->rank == 0) {
+		cb_stats_compute(maxed, (size_t)o->iters, &row->time_us);
+		row->algo = c->algo;
+		row->bytes = c->bytes;
+		row->count = c->count;
+		row->dtype = cb_dtype_name(c->dtype);
+		row->op = cb_op_name(c->op);
+		row->in_place = c->in_place;
+		row->iters = o->iters;
+		double med_s = row->time_us.median * 1e-6;
+		row->algbw_GBps = med_s > 0 ? (double)c->bytes / med_s / 1e9 : 0;
+		row->busbw_GBps = row->algbw_GBps * K->busbw_factor(c->nranks);
+		row->check = !o->check ? "off" : (*wrong_total ? "fail" : "pass");
+		row->wrong = *wrong_total;
+	}
+	if (K->row_extra && k->rank == 0) {
+		row->extra = json_object();
+		K->row_extra(k, c, row->extra);
+	}
+	if (K->release)
+		K->release(k, c);
+	free(s.base);
+	return 0;
+}
+
+int cb_sweep_run(const struct cb_kernel *K, struct cb_kernel_ctx *k,
+		 struct cb_result *res, FILE *out)
+{
+	const struct cb_opts *o = k->opts;
+	uint64_t *sizes = NULL;
+	long nsizes = cb_sizes_sweep(o->min_bytes, o->max_bytes, o->step_factor, &sizes);
+	if (nsizes < 0)
+		return CB_EXIT_USAGE;
+
+	const char *algos[CB_MAX_LIST + 32];
+	int nalgos = 0;
+	if (o->nalgos)
+		for (int i = 0; i < o->nalgos; i++)
+			algos[nalgos++] = o->algos[i];
+	else
+		for (int i = 0; K->algos[i] && nalgos < (int)(sizeof algos / sizeof algos[0]); i++)
+			algos[nalgos++] = K->algos[i];
+
+	int nops = (K->flags & CB_KERNEL_USES_OP) ? o->nops : 1;
+	double *samples = malloc((size_t)o->iters * sizeof *samples);
+	double *maxed = malloc((size_t)o->iters * sizeof *maxed);
+	int status = CB_EXIT_OK;
+	if (!samples || !maxed) {
+		status = CB_EXIT_USAGE;
+		goto out;
+	}
+	if (k->rank == 0)
+		cb_table_header(out);
+
+	for (long si = 0; si < nsizes && status != CB_EXIT_USAGE; si++) {
+		for (int d = 0; d < o->ndtypes; d++)
+			for (int p = 0; p < nops; p++)
+				for (int a = 0; a < nalgos; a++) {
+					struct cb_case c;
+					struct cb_row row;
+					uint64_t wrong = 0;
+					case_init(&c, K, k, sizes[si], o->dtypes[d], o->ops[p], algos[a],
+						  algo_index(K, algos[a]));
+					cb_watchdog_arm(o->timeout_s, k->rank, K->name, c.algo, (unsigned long long)c.bytes);
+					int rc = run_case(K, k, &c, samples, maxed, &row, &wrong);
+					cb_watchdog_disarm();
+					if (rc != 0) {
+						if (k->rank == 0)
+							fprintf(stderr, "cpobench %s: cannot allocate buffers for %s at %llu B\n",
+								K->name, c.algo, (unsigned long long)c.bytes);
+						status = CB_EXIT_USAGE;
+						goto sizes_done;
+					}
+					if (k->rank == 0) {
+						cb_table_row(out, &row);
+						cb_result_add_row(res, &row);
+						json_decref(row.extra);
+						if (wrong && status == CB_EXIT_OK)
+							status = CB_EXIT_WRONG;
+					}
+				}
+sizes_done:
+		/* Rank 0 rewrites the files; a write failure stops every rank. */
+		if (k->rank == 0) {
+			char err[512];
+			if (cb_result_write(res, err, sizeof err) != 0) {
+				fprintf(stderr, "cpobench %s: cannot write results: %s\n", K->name, err);
+				status = CB_EXIT_USAGE;
+			}
+		}
+		MPI_Bcast(&status, 1, MPI_INT, 0, k->comm);
+	}
+out:
+	free(samples);
+	free(maxed);
+	free(sizes);
+	return status;
+}
