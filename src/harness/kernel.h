@@ -14,6 +14,7 @@
 
 #include "core/dtype.h"
 #include "core/options.h"
+#include "harness/mapping.h"
 
 /* One measured variant: what the sweep hands the kernel for each row. */
 struct cb_case {
@@ -36,6 +37,7 @@ struct cb_kernel_ctx {
 	void *state;           /* whatever init() keeps */
 	MPI_Comm comm;
 	int rank, nranks;
+	const struct cb_mapping *map;  /* domains and tier communicators */
 };
 
 enum cb_kernel_flags {

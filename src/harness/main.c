@@ -46,7 +46,7 @@ static char *result_path(const struct cb_kernel *K, const struct cb_opts *o, con
 /* Rank 0: create the directory and write the empty result file, so an
  * unwritable destination is refused before anything is measured. */
 static struct cb_result *result_open(const struct cb_kernel *K, const struct cb_opts *o,
-				     const struct cb_run_info *info)
+				     const struct cb_run_info *info, const struct cb_mapping *map)
 {
 	char err[512];
 	char *path = result_path(K, o, info);
@@ -65,6 +65,7 @@ static struct cb_result *result_open(const struct cb_kernel *K, const struct cb_
 	free(dir);
 	json_t *meta = cb_run_info_json(info, o);
 	json_object_set_new(meta, "size_convention", json_string(K->size_convention ? K->size_convention : ""));
+	json_object_set_new(meta, "mapping", cb_mapping_json(map));
 	r = cb_result_new(K->name, CB_FABRIC, meta, json_null());
 	if (!r || cb_result_set_path(r, path, err, sizeof err) != 0 || cb_result_write(r, err, sizeof err) != 0) {
 		fprintf(stderr, "cpobench %s: cannot write results: %s\n", K->name, r ? err : "out of memory");
@@ -111,11 +112,14 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 	}
 
 	struct cb_run_info info;
+	struct cb_mapping map;
 	cb_run_info_collect(&info, MPI_COMM_WORLD);
+	cb_mapping_build(&map, MPI_COMM_WORLD, o.domain_size, err, sizeof err);
+	k.map = &map;
 	status = cb_sweep_validate(K, &k, &info);
 	struct cb_result *res = NULL;
 	if (status == CB_EXIT_OK && rank == 0) {
-		res = result_open(K, &o, &info);
+		res = result_open(K, &o, &info, &map);
 		if (!res)
 			status = CB_EXIT_USAGE;
 	}
@@ -123,6 +127,7 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 	if (status == CB_EXIT_OK) {
 		if (rank == 0) {
 			cb_run_info_print(stdout, &info, &o);
+			cb_mapping_print(stdout, &map);
 			printf("# kernel: %s (%s)\n# results: %s (+ .csv)\n", K->name, K->size_convention,
 			       cb_result_json_path(res));
 		}
@@ -131,6 +136,7 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 			fprintf(stderr, "cpobench %s: some results were wrong (see check column)\n", K->name);
 	}
 	cb_result_free(res);
+	cb_mapping_free(&map);
 	cb_run_info_free(&info);
 fini:
 	if (K->fini)
