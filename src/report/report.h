@@ -10,4 +10,7 @@ struct cb_report_cmd {
 	int (*run)(int argc, char **argv);
 };
 
+/* One per cmd_NAME.c. */
+extern const struct cb_report_cmd cb_report_cmd_topo;
+
 #endif
