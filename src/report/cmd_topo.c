@@ -158,7 +158,7 @@ static int run(int argc, char **argv)
 	char err[1024];
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'g':
 			if (cb_int_parse(optarg, 1, 1L << 40, &gpus, err, sizeof err) != 0) {
