@@ -15,6 +15,7 @@
 #include "core/dtype.h"
 #include "core/options.h"
 #include "harness/mapping.h"
+#include "topo/topo.h"
 
 /* One measured variant: what the sweep hands the kernel for each row. */
 struct cb_case {
@@ -38,6 +39,7 @@ struct cb_kernel_ctx {
 	MPI_Comm comm;
 	int rank, nranks;
 	const struct cb_mapping *map;  /* domains and tier communicators */
+	const struct cb_topo *topo;    /* --topology, loaded on every rank; NULL without one */
 };
 
 enum cb_kernel_flags {

@@ -4,6 +4,7 @@
 #include "harness/kernel.h"
 #include "harness/meta.h"
 #include "harness/sweep.h"
+#include "harness/topology.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +47,7 @@ static char *result_path(const struct cb_kernel *K, const struct cb_opts *o, con
 /* Rank 0: create the directory and write the empty result file, so an
  * unwritable destination is refused before anything is measured. */
 static struct cb_result *result_open(const struct cb_kernel *K, const struct cb_opts *o,
-				     const struct cb_run_info *info, const struct cb_mapping *map)
+				     const struct cb_run_info *info, const struct cb_mapping *map, const struct cb_topo *topo)
 {
 	char err[512];
 	char *path = result_path(K, o, info);
@@ -66,7 +67,7 @@ static struct cb_result *result_open(const struct cb_kernel *K, const struct cb_
 	json_t *meta = cb_run_info_json(info, o);
 	json_object_set_new(meta, "size_convention", json_string(K->size_convention ? K->size_convention : ""));
 	json_object_set_new(meta, "mapping", cb_mapping_json(map));
-	r = cb_result_new(K->name, CB_FABRIC, meta, json_null());
+	r = cb_result_new(K->name, CB_FABRIC, meta, topo ? cb_topo_to_json(topo) : json_null());
 	if (!r || cb_result_set_path(r, path, err, sizeof err) != 0 || cb_result_write(r, err, sizeof err) != 0) {
 		fprintf(stderr, "cpobench %s: cannot write results: %s\n", K->name, r ? err : "out of memory");
 		cb_result_free(r);
@@ -86,6 +87,7 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 	if (cfg && K->cfg_defaults)
 		K->cfg_defaults(cfg);
 	int status = CB_EXIT_OK;
+	struct cb_topo *topo = NULL;
 	/* argv[1] is the kernel; options follow. */
 	if (cb_opts_parse(&o, argc, argv, 2, K->kopts, K->cfg_set, cfg, err, sizeof err) != 0) {
 		if (rank == 0)
@@ -99,7 +101,9 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 		goto out;
 	}
 
-	struct cb_kernel_ctx k = { .opts = &o, .cfg = cfg, .comm = MPI_COMM_WORLD, .rank = rank, .nranks = nranks };
+	if (o.topology && (status = cb_topology_setup(o.topology, MPI_COMM_WORLD, K->name, &topo)) != CB_EXIT_OK)
+		goto out;
+	struct cb_kernel_ctx k = { .opts = &o, .cfg = cfg, .comm = MPI_COMM_WORLD, .rank = rank, .nranks = nranks, .topo = topo };
 	int ok = 1, allok;
 	if (K->init && K->init(&k, err, sizeof err) != 0) {
 		fprintf(stderr, "cpobench %s: rank %d: %s\n", K->name, rank, err);
@@ -119,7 +123,7 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 	status = cb_sweep_validate(K, &k, &info);
 	struct cb_result *res = NULL;
 	if (status == CB_EXIT_OK && rank == 0) {
-		res = result_open(K, &o, &info, &map);
+		res = result_open(K, &o, &info, &map, topo);
 		if (!res)
 			status = CB_EXIT_USAGE;
 	}
@@ -128,6 +132,8 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 		if (rank == 0) {
 			cb_run_info_print(stdout, &info, &o);
 			cb_mapping_print(stdout, &map);
+			if (topo)
+				cb_topology_print(stdout, topo);
 			printf("# kernel: %s (%s)\n# results: %s (+ .csv)\n", K->name, K->size_convention,
 			       cb_result_json_path(res));
 		}
@@ -142,6 +148,7 @@ fini:
 	if (K->fini)
 		K->fini(&k);
 out:
+	free(topo);
 	free(cfg);
 	cb_opts_free(&o);
 	return status;

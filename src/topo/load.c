@@ -90,6 +90,8 @@ static int is_name(const char *s)
 
 int cb_topo_load(const char *path_or_name, struct cb_topo *t, char *err, size_t errlen)
 {
+	if (errlen)
+		err[0] = '\0';
 	if (!path_or_name || !*path_or_name) {
 		snprintf(err, errlen, "empty topology (expected a file or a shipped name such as 'local')");
 		return -1;

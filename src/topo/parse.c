@@ -515,6 +515,8 @@ static void default_name(struct cb_topo *t, const char *fname)
 
 int cb_topo_parse_string(const char *text, const char *fname, struct cb_topo *t, char *err, size_t errlen)
 {
+	if (errlen)
+		err[0] = '\0';
 	struct parse_state *ps = calloc(1, sizeof *ps);
 	if (!ps) {
 		snprintf(err, errlen, "%s: out of memory", fname);
