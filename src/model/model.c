@@ -1,0 +1,166 @@
+/* The model's tiers: optics applied, grown to the cluster size, alpha and bandwidth per tier. */
+#include "config.h"
+#include "model/model.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+unsigned cb_model_default_tier_mask(const struct cb_topo *t)
+{
+	unsigned mask = 0;
+	for (int i = 1; i < t->ntiers; i++)
+		mask |= 1u << i;
+	return t->ntiers == 1 ? 1u : mask;
+}
+
+/* Add copies of the outermost tier (same fan-out, two more switch hops each)
+ * until one group holds p endpoints; the last group is clipped to p. */
+static int grow(struct cb_topo *e, long p)
+{
+	int added = 0;
+	while (e->tier[e->ntiers - 1].group_size < p && e->ntiers < CB_TOPO_MAX_TIERS) {
+		const struct cb_tier *last = &e->tier[e->ntiers - 1];
+		long below = e->ntiers > 1 ? e->tier[e->ntiers - 2].group_size : 1;
+		long fan = last->group_size / (below > 0 ? below : 1);
+		if (fan < 2)
+			fan = 2;
+		struct cb_tier next = *last;
+		next.group_size = last->group_size * fan;
+		next.hops = last->hops + 2;
+		snprintf(next.name, sizeof next.name, "%.50s+%d", e->tier[e->ntiers - 1 - added].name, added + 1);
+		e->tier[e->ntiers++] = next;
+		added++;
+	}
+	if (e->tier[e->ntiers - 1].group_size < p)
+		e->tier[e->ntiers - 1].group_size = p;
+	return added;
+}
+
+int cb_model_init(struct cb_model *m, const struct cb_topo *topo, long p, int optics, unsigned tier_mask,
+		  char *err, size_t errlen)
+{
+	memset(m, 0, sizeof *m);
+	if (p < 2) {
+		snprintf(err, errlen, "the model needs at least 2 endpoints (got %ld)", p);
+		return -1;
+	}
+	if (topo->ntiers < 1) {
+		snprintf(err, errlen, "%s: topology has no tiers", topo->name);
+		return -1;
+	}
+	m->topo = topo;
+	m->p = p;
+	m->eff = *topo;
+	if (optics != CB_MODEL_OPTICS_ASIS)
+		for (int i = 0; i < m->eff.ntiers; i++)
+			if (tier_mask & (1u << i))
+				m->eff.tier[i].medium = (enum cb_medium)optics;
+	m->grown = grow(&m->eff, p);
+
+	long below = 1;
+	for (int i = 0; i < m->eff.ntiers; i++) {
+		const struct cb_tier *s = &m->eff.tier[i];
+		struct cb_model_tier *t = &m->t[m->ntiers++];
+		t->src = i;
+		t->group = s->group_size < p ? s->group_size : p;
+		if (t->group < below)
+			t->group = below;
+		t->members = (t->group + below - 1) / below;
+		t->alpha_s = cb_tier_latency_s(&m->eff, i);
+		t->bw_Bps = s->bw_Bps;
+		t->oversub = s->oversub >= 1 ? s->oversub : 1;
+		t->hops = s->hops;
+		t->medium = s->medium;
+		if (t->group >= p)
+			break;
+		below = t->group;
+	}
+	return 0;
+}
+
+double cb_model_flow_bw(const struct cb_model *m, int i, long k)
+{
+	const struct cb_model_tier *t = &m->t[i];
+	long lower = i > 0 ? m->t[i - 1].group : 1;
+	if (k < 1)
+		k = 1;
+	double share = (double)lower * t->bw_Bps / t->oversub / (double)k;
+	return share < t->bw_Bps ? share : t->bw_Bps;
+}
+
+double cb_model_group_aggregate_Bps(const struct cb_model *m, int i)
+{
+	return (double)m->t[i].group * m->t[i].bw_Bps * 2.0;
+}
+
+int cb_model_pair_tier(const struct cb_model *m, long r, long s)
+{
+	for (int i = 0; i < m->ntiers - 1; i++)
+		if (r / m->t[i].group == s / m->t[i].group)
+			return i;
+	return m->ntiers - 1;
+}
+
+double cb_model_p2p_s(const struct cb_model *m, int i, double n)
+{
+	return m->overhead_s + m->t[i].alpha_s + n / cb_model_flow_bw(m, i, 1);
+}
+
+double cb_model_tier_j_per_bit(const struct cb_model *m, int i)
+{
+	const struct cb_media *md = &m->eff.media[m->t[i].medium];
+	double pj = 2.0 * md->pj_per_bit + 2.0 * md->host_serdes_pj_per_bit + m->t[i].hops * m->eff.switch_pj_per_bit;
+	return pj * 1e-12;
+}
+
+void cb_model_calibrate(struct cb_model *m, int i, const struct cb_model_fit *f)
+{
+	m->t[i].alpha_s = f->alpha_s;
+	if (f->beta_s_per_B > 0)
+		m->t[i].bw_Bps = 1.0 / f->beta_s_per_B;
+	m->t[i].calibrated = 1;
+}
+
+int cb_model_fit_alpha_beta(const double *x, const double *y, int n, struct cb_model_fit *f)
+{
+	double sw = 0, swx = 0, swxx = 0, swy = 0, swxy = 0;
+	int used = 0;
+	for (int i = 0; i < n; i++) {
+		if (!(y[i] > 0) || !(x[i] >= 0))
+			continue;
+		double w = 1.0 / (y[i] * y[i]);
+		sw += w;
+		swx += w * x[i];
+		swxx += w * x[i] * x[i];
+		swy += w * y[i];
+		swxy += w * x[i] * y[i];
+		used++;
+	}
+	if (used < 2)
+		return -1;
+	double det = sw * swxx - swx * swx, a, b;
+	if (det <= 0)
+		return -1;
+	a = (swy * swxx - swx * swxy) / det;
+	b = (sw * swxy - swx * swy) / det;
+	if (b < 0) { /* no size dependence in the data: latency only */
+		b = 0;
+		a = swy / sw;
+	} else if (a < 0) { /* bandwidth only, through the origin */
+		a = 0;
+		b = swxx > 0 ? swxy / swxx : 0;
+	}
+	f->alpha_s = a;
+	f->beta_s_per_B = b;
+	f->npoints = used;
+	f->max_rel_err = 0;
+	for (int i = 0; i < n; i++) {
+		if (!(y[i] > 0) || !(x[i] >= 0))
+			continue;
+		double e = fabs(a + b * x[i] - y[i]) / y[i];
+		if (e > f->max_rel_err)
+			f->max_rel_err = e;
+	}
+	return 0;
+}
