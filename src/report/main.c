@@ -8,6 +8,7 @@
 /* One line per subcommand; each lives in its own cmd_*.c file. */
 static const struct cb_report_cmd *const cmds[] = {
 	&cb_report_cmd_topo,
+	&cb_report_cmd_project,
 	NULL,
 };
 

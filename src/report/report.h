@@ -12,5 +12,6 @@ struct cb_report_cmd {
 
 /* One per cmd_NAME.c. */
 extern const struct cb_report_cmd cb_report_cmd_topo;
+extern const struct cb_report_cmd cb_report_cmd_project;
 
 #endif
