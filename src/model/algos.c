@@ -15,7 +15,8 @@ static const struct {
 	[CB_ALGO_A2A_BRUCK] = { "alltoall", "bruck" },
 	[CB_ALGO_A2A_HIER] = { "alltoall", "hier" },
 	[CB_ALGO_PINGPONG] = { "pingpong", "pingpong" },
-	[CB_ALGO_KVCACHE] = { "kvcache", "bulk" },
+	[CB_ALGO_KV_BULK] = { "kvcache", "bulk" },
+	[CB_ALGO_KV_LAYER] = { "kvcache", "layer" },
 };
 
 const char *cb_model_algo_kernel(enum cb_model_algo a)
@@ -34,7 +35,7 @@ int cb_model_algo_find(const char *kernel, const char *algo, enum cb_model_algo 
 		algo = "pairwise";
 	for (int a = 0; a < CB_ALGO_COUNT; a++)
 		if (strcmp(algo_names[a].kernel, kernel) == 0 &&
-		    (strcmp(algo_names[a].name, algo) == 0 || a == CB_ALGO_PINGPONG || a == CB_ALGO_KVCACHE)) {
+		    (strcmp(algo_names[a].name, algo) == 0 || a == CB_ALGO_PINGPONG)) {
 			*out = (enum cb_model_algo)a;
 			return 0;
 		}
@@ -237,7 +238,8 @@ int cb_model_cost(const struct cb_model *m, enum cb_model_algo a, double n, stru
 	case CB_ALGO_A2A_BRUCK: a2a_bruck(m, n, c); break;
 	case CB_ALGO_A2A_HIER: a2a_hier(m, n, c); break;
 	case CB_ALGO_PINGPONG:
-	case CB_ALGO_KVCACHE: pingpong(m, n, c); break;
+	case CB_ALGO_KV_BULK:
+	case CB_ALGO_KV_LAYER: pingpong(m, n, c); break;
 	default: return -1;
 	}
 	for (int i = 0; i < m->ntiers; i++)

@@ -14,11 +14,47 @@ unsigned cb_model_default_tier_mask(const struct cb_topo *t)
 	return t->ntiers == 1 ? 1u : mask;
 }
 
+/*
+ * Put medium `to` on both ends of tier i's links, with one exception: CPO sits on
+ * switches, so at the first tier of a network (the endpoint's NIC end) an optical
+ * module the file gives the NIC stays (NVIDIA's CPO switches keep the NIC's
+ * pluggable, topologies/README.md [cpo-switch]).
+ */
+static void apply_optics(struct cb_topo *e, int i, enum cb_medium to)
+{
+	struct cb_tier *t = &e->tier[i];
+	int nic_end = cb_tier_chain_start(e, i) == i;
+	enum cb_medium lower = t->lower_medium;
+	t->medium = to;
+	if (to == CB_MEDIUM_CPO && nic_end && e->media[lower].optical && lower != CB_MEDIUM_CPO)
+		t->lower_medium = lower;
+	else if (to == CB_MEDIUM_CPO && nic_end)
+		t->lower_medium = CB_MEDIUM_PLUGGABLE;
+	else
+		t->lower_medium = to;
+	t->prop_s_per_m = e->media[to].prop_s_per_m;
+}
+
 /* Add copies of the outermost tier (same fan-out, two more switch hops each)
  * until one group holds p endpoints; the last group is clipped to p. */
-static int grow(struct cb_topo *e, long p)
+static int grow(struct cb_topo *e, const struct cb_topo *scaleout, long p, int optics, int *joined)
 {
 	int added = 0;
+	/* A file that is one scale-up network (no scale-out tier) is joined by the scale-out's tiers. */
+	*joined = 0;
+	if (scaleout && e->tier[e->ntiers - 1].group_size < p &&
+	    strcmp(e->tier[e->ntiers - 1].network, e->tier[0].network) == 0) {
+		long outer = e->tier[e->ntiers - 1].group_size;
+		for (int j = 0; j < scaleout->ntiers && e->ntiers < CB_TOPO_MAX_TIERS; j++) {
+			struct cb_tier next = scaleout->tier[j];
+			if (next.group_size < outer)
+				next.group_size = outer;
+			e->tier[e->ntiers++] = next;
+			if (optics != CB_MODEL_OPTICS_ASIS)
+				apply_optics(e, e->ntiers - 1, (enum cb_medium)optics);
+			(*joined)++;
+		}
+	}
 	while (e->tier[e->ntiers - 1].group_size < p && e->ntiers < CB_TOPO_MAX_TIERS) {
 		const struct cb_tier *last = &e->tier[e->ntiers - 1];
 		long below = e->ntiers > 1 ? e->tier[e->ntiers - 2].group_size : 1;
@@ -40,6 +76,12 @@ static int grow(struct cb_topo *e, long p)
 int cb_model_init(struct cb_model *m, const struct cb_topo *topo, long p, int optics, unsigned tier_mask,
 		  char *err, size_t errlen)
 {
+	return cb_model_init_joined(m, topo, NULL, p, optics, tier_mask, err, errlen);
+}
+
+int cb_model_init_joined(struct cb_model *m, const struct cb_topo *topo, const struct cb_topo *scaleout, long p,
+			 int optics, unsigned tier_mask, char *err, size_t errlen)
+{
 	memset(m, 0, sizeof *m);
 	if (p < 2) {
 		snprintf(err, errlen, "the model needs at least 2 endpoints (got %ld)", p);
@@ -55,8 +97,8 @@ int cb_model_init(struct cb_model *m, const struct cb_topo *topo, long p, int op
 	if (optics != CB_MODEL_OPTICS_ASIS)
 		for (int i = 0; i < m->eff.ntiers; i++)
 			if (tier_mask & (1u << i))
-				m->eff.tier[i].medium = (enum cb_medium)optics;
-	m->grown = grow(&m->eff, p);
+				apply_optics(&m->eff, i, (enum cb_medium)optics);
+	m->grown = grow(&m->eff, scaleout, p, optics, &m->joined);
 
 	long below = 1;
 	for (int i = 0; i < m->eff.ntiers; i++) {
@@ -107,10 +149,23 @@ double cb_model_p2p_s(const struct cb_model *m, int i, double n)
 	return m->overhead_s + m->t[i].alpha_s + n / cb_model_flow_bw(m, i, 1);
 }
 
+/* Both ends of one link of tier j: media energy, plus host SerDes where the medium needs it. */
+static double link_pj(const struct cb_topo *e, int j)
+{
+	const struct cb_media *lo = &e->media[e->tier[j].lower_medium], *up = &e->media[e->tier[j].medium];
+	return lo->pj_per_bit + lo->host_serdes_pj_per_bit + up->pj_per_bit + up->host_serdes_pj_per_bit;
+}
+
 double cb_model_tier_j_per_bit(const struct cb_model *m, int i)
 {
-	const struct cb_media *md = &m->eff.media[m->t[i].medium];
-	double pj = 2.0 * md->pj_per_bit + 2.0 * md->host_serdes_pj_per_bit + m->t[i].hops * m->eff.switch_pj_per_bit;
+	const struct cb_topo *e = &m->eff;
+	int src = m->t[i].src;
+	double pj = m->t[i].hops * e->switch_pj_per_bit;
+	if (e->tier[src].hops == 0)
+		pj += link_pj(e, src);
+	else /* folded Clos: up and down through every tier of the chain, as the latency */
+		for (int j = cb_tier_chain_start(e, src); j <= src; j++)
+			pj += 2.0 * link_pj(e, j);
 	return pj * 1e-12;
 }
 

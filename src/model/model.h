@@ -36,6 +36,7 @@ struct cb_model {
 	struct cb_model_tier t[CB_MODEL_MAX_TIERS];
 	double overhead_s;           /* software overhead per message (0 unless calibrated) */
 	int grown;                   /* outer tiers added beyond the file (p > file's largest group) */
+	int joined;                  /* of which taken from a scale-out topology */
 };
 
 /*
@@ -49,6 +50,16 @@ unsigned cb_model_default_tier_mask(const struct cb_topo *t);
 /* Build the model; returns 0, or -1 with a message (p < 2, no tiers). */
 int cb_model_init(struct cb_model *m, const struct cb_topo *topo, long p, int optics, unsigned tier_mask,
 		  char *err, size_t errlen);
+
+/*
+ * The same, for p beyond the file's largest group: a file that is a single
+ * scale-up network (its outermost tier in tier 0's network) first gets the
+ * tiers of `scaleout` (group sizes raised to at least the file's largest,
+ * optics applied); then the outermost tier is replicated (same fan-out, two
+ * more switch hops each) until one group holds p.
+ */
+int cb_model_init_joined(struct cb_model *m, const struct cb_topo *topo, const struct cb_topo *scaleout, long p,
+			 int optics, unsigned tier_mask, char *err, size_t errlen);
 
 /* Per-flow bandwidth at tier i when k endpoints of one lower group cross it at once:
  * min(bw, lower_group x bw / oversub / k). */
@@ -68,7 +79,8 @@ enum cb_model_algo {
 	CB_ALGO_A2A_BRUCK,
 	CB_ALGO_A2A_HIER,
 	CB_ALGO_PINGPONG,
-	CB_ALGO_KVCACHE,
+	CB_ALGO_KV_BULK,     /* KV cache sent after prefill: exposed = transfer */
+	CB_ALGO_KV_LAYER,    /* layer by layer during prefill (kv.h) */
 	CB_ALGO_COUNT
 };
 const char *cb_model_algo_kernel(enum cb_model_algo a);  /* "allreduce", ... */

@@ -1,35 +1,44 @@
-/* Cluster-wide figures of a model: links, network power, reach per tier, link failures. */
+/* Cluster-wide figures of a model: links and ports (topology counts), network power, reach, link failures. */
 #include "config.h"
 #include "model/model.h"
 
 #include <math.h>
 #include <string.h>
 
-/* Cables at tier i for p endpoints: one level of cabling per tier, rails per endpoint,
- * thinned by the oversubscription (docs/model.md section 5). */
-static double tier_links(const struct cb_model *m, int i)
+/* Rate of one link of tier i (per direction, b/s): the endpoint's bandwidth over its links. */
+static double link_bps(const struct cb_tier *s)
 {
-	const struct cb_tier *s = &m->eff.tier[m->t[i].src];
-	int rails = s->rails > 0 ? s->rails : 1;
-	return (double)m->p * rails / m->t[i].oversub;
+	double lpe = s->links_per_endpoint > 0 ? s->links_per_endpoint : (s->rails > 0 ? s->rails : 1);
+	return s->bw_Bps * 8.0 / lpe;
+}
+
+/* W per port end, scaled linearly from the rate the figure was quoted at (constant pJ/bit). */
+static double port_w(const struct cb_media *md, double bps)
+{
+	return md->watts_port_gbps > 0 ? md->watts_per_port * bps / (md->watts_port_gbps * 1e9) : md->watts_per_port;
 }
 
 void cb_model_power(const struct cb_model *m, struct cb_model_power *pw)
 {
+	const struct cb_topo *e = &m->eff;
+	struct cb_topo_counts cnt;
 	memset(pw, 0, sizeof *pw);
+	cb_topo_count(e, m->p, &cnt);
 	for (int i = 0; i < m->ntiers; i++) {
-		const struct cb_tier *s = &m->eff.tier[m->t[i].src];
-		const struct cb_media *md = &m->eff.media[m->t[i].medium];
-		int rails = s->rails > 0 ? s->rails : 1;
-		double links = tier_links(m, i);
+		int src = m->t[i].src;
+		const struct cb_tier *s = &e->tier[src];
+		double links = (double)cnt.links[src], bps = link_bps(s);
 		pw->links[i] = links;
-		pw->links_by_medium[m->t[i].medium] += links;
-		pw->port_w += links * 2.0 * md->watts_per_port;
-		/* Switch ASIC at full load: switch-side ports (one per link, two when the tier's
-		 * path crosses switch-to-switch links, hops >= 2) x port rate x pJ/bit. */
-		double sw_ends = m->t[i].hops >= 2 ? 2.0 : (m->t[i].hops == 1 ? 1.0 : 0.0);
-		double port_bps = s->bw_Bps * 8.0 / rails;
-		pw->switch_w += links * sw_ends * port_bps * m->eff.switch_pj_per_bit * 1e-12;
+		pw->links_by_medium[s->medium] += links;
+		pw->port_w += links * (port_w(&e->media[s->lower_medium], bps) + port_w(&e->media[s->medium], bps));
+		/* Switch ASIC at full load: every switch port in use (links from below, plus the
+		 * links up to the next tier of the same network) x its rate x pJ/bit. */
+		if (s->hops == 0)
+			continue;
+		double ports = links;
+		if (src + 1 < e->ntiers && cnt.used[src + 1] && cb_tier_chain_start(e, src + 1) <= src)
+			ports += (double)cnt.links[src + 1];
+		pw->switch_w += ports * bps * e->switch_pj_per_bit * 1e-12;
 	}
 	pw->total_w = pw->port_w + pw->switch_w;
 }
@@ -47,14 +56,17 @@ void cb_model_reach(const struct cb_model *m, struct cb_model_reach *r)
 
 void cb_model_reliability(const struct cb_model *m, struct cb_model_rel *r)
 {
+	const struct cb_topo *e = &m->eff;
+	struct cb_topo_counts cnt;
 	memset(r, 0, sizeof *r);
-	double links = 0, weighted = 0;
-	for (int i = 0; i < m->ntiers; i++) {
-		double l = tier_links(m, i), rel = m->eff.media[m->t[i].medium].failure_rel;
-		links += l;
-		weighted += l * rel;
-		r->link_failures_per_day += l * 2.0 * rel / CB_MODEL_PLUGGABLE_MTBF_H * 24.0;
+	cb_topo_count(e, m->p, &cnt);
+	double ends = 0, weighted = 0;
+	for (int md = 0; md < CB_MEDIUM_COUNT; md++) {
+		double n = (double)cnt.ends_by_medium[md], rel = e->media[md].failure_rel;
+		ends += n;
+		weighted += n * rel;
+		r->link_failures_per_day += n * rel / CB_MODEL_PLUGGABLE_MTBF_H * 24.0;
 	}
-	r->weighted_failure_rel = links > 0 ? weighted / links : 0;
+	r->weighted_failure_rel = ends > 0 ? weighted / ends : 0;
 	r->job_interruptions_per_day = (double)m->p * 24.0 * CB_MODEL_NET_INTERRUPT_PER_GPU_H * r->weighted_failure_rel;
 }

@@ -139,14 +139,14 @@ int cb_check_rows(const struct cb_model *m, const char *kernel, const struct cb_
 		const char *name = rows[i].algo;
 		double best = INFINITY;
 		const char *best_name = NULL;
-		if (cb_model_algo_find(kernel, name, &a) == 0 && a != CB_ALGO_PINGPONG && a != CB_ALGO_KVCACHE) {
+		if (cb_model_algo_find(kernel, name, &a) == 0 && a < CB_ALGO_PINGPONG) {
 			cb_model_cost(m, a, rows[i].bytes, &cost);
 			best = cost.time_s;
 			best_name = cb_model_algo_name(a);
 		} else {
 			/* The library's own choice ("mpi"): the model's fastest algorithm of the kernel. */
 			for (int j = 0; j < CB_ALGO_COUNT; j++) {
-				if (strcmp(cb_model_algo_kernel(j), kernel) != 0)
+				if (strcmp(cb_model_algo_kernel(j), kernel) != 0 || j >= CB_ALGO_PINGPONG)
 					continue;
 				cb_model_cost(m, (enum cb_model_algo)j, rows[i].bytes, &cost);
 				if (cost.time_s < best) {

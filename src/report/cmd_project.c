@@ -21,8 +21,11 @@ static void usage(FILE *f)
 	      "  --topology T        topology file or shipped name (required)\n"
 	      "  --optics LIST       copper,aec,pluggable,lpo,cpo,as-built or all (default: all five media)\n"
 	      "  --optics-tiers LIST topology tiers (indices or names) the optics apply to (default: all but the innermost)\n"
+	      "  --scale-out T       topology joining the domains of a scale-up-only file beyond its size\n"
+	      "                      (default scaleout-1m-pluggable)\n"
 	      "  --kernel K          allreduce, alltoall, pingpong, kvcache or all (default: allreduce)\n"
-	      "  --algo LIST         allreduce: ring,rabenseifner,hier; alltoall: pairwise,bruck,hier (default: all)\n"
+	      "  --algo LIST         allreduce: ring,rabenseifner,hier; alltoall: pairwise,bruck,hier;\n"
+	      "                      kvcache: bulk,layer (sent after prefill, or layer by layer during it) (default: all)\n"
 	      "  --gpus A[:B[:F]]    GPU counts A, A*F, ... and B (F = 2; default: the topology's endpoints)\n"
 	      "  -b, -e, -f          sizes in bytes (K/M/G = powers of 1024; default 8 to 1G, factor 2);\n"
 	      "                      for kvcache: context length in tokens (default 1K to 128K)\n"
@@ -147,7 +150,7 @@ static int emit(void *ctx, const struct cb_proj_row *r)
 static int project_run(int argc, char **argv)
 {
 	enum { O_TOPO = 256, O_OPTICS, O_OTIERS, O_KERNEL, O_ALGO, O_GPUS, O_CSV, O_JSON, O_MODEL, O_TP, O_BLOCK,
-	       O_OVH, O_TFLOPS, O_KVTIER, O_CAL, O_CALTIER };
+	       O_OVH, O_TFLOPS, O_KVTIER, O_CAL, O_CALTIER, O_SCALEOUT };
 	static const struct option lo[] = {
 		{ "topology", 1, 0, O_TOPO }, { "optics", 1, 0, O_OPTICS }, { "optics-tiers", 1, 0, O_OTIERS },
 		{ "kernel", 1, 0, O_KERNEL }, { "algo", 1, 0, O_ALGO }, { "gpus", 1, 0, O_GPUS },
@@ -155,10 +158,11 @@ static int project_run(int argc, char **argv)
 		{ "csv", 1, 0, O_CSV }, { "json", 1, 0, O_JSON }, { "model", 1, 0, O_MODEL }, { "tp", 1, 0, O_TP },
 		{ "block-tokens", 1, 0, O_BLOCK }, { "msg-overhead-us", 1, 0, O_OVH },
 		{ "prefill-tflops", 1, 0, O_TFLOPS }, { "kv-tier", 1, 0, O_KVTIER }, { "calibrate", 1, 0, O_CAL },
-		{ "cal-tier", 1, 0, O_CALTIER }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 }
+		{ "cal-tier", 1, 0, O_CALTIER }, { "scale-out", 1, 0, O_SCALEOUT }, { "help", 0, 0, 'h' }, { 0, 0, 0, 0 }
 	};
 	const char *topo_arg = NULL, *optics = "all", *otiers = NULL, *kernel = "allreduce", *algo = NULL,
-		   *gpus = NULL, *csv = NULL, *json = NULL, *model = "llama-3.1-70b", *cal = NULL;
+		   *gpus = NULL, *csv = NULL, *json = NULL, *model = "llama-3.1-70b", *cal = NULL,
+		   *scaleout = "scaleout-1m-pluggable";
 	const char *bstr = NULL, *estr = NULL;
 	long factor = 2, tp = 8, block = 0, kv_tier = -1, cal_tier = 0;
 	double ovh_us = 0, tflops = 36;
@@ -179,6 +183,7 @@ static int project_run(int argc, char **argv)
 		case O_JSON: json = optarg; break;
 		case O_MODEL: model = optarg; break;
 		case O_CAL: cal = optarg; break;
+		case O_SCALEOUT: scaleout = optarg; break;
 		case 'b': bstr = optarg; break;
 		case 'e': estr = optarg; break;
 		case 'f':
@@ -239,7 +244,7 @@ static int project_run(int argc, char **argv)
 		fprintf(stderr, "cpobench-report project: --topology is required (a file or a shipped name)\n");
 		return 2;
 	}
-	struct cb_topo *topo = calloc(1, sizeof *topo);
+	struct cb_topo *topo = calloc(1, sizeof *topo), *so = calloc(1, sizeof *so);
 	struct cb_proj_spec s = { .topo = topo, .kv_tier = (int)kv_tier, .cal_tier = -1 };
 	int rc = 2;
 	struct out o = { 0 };
@@ -249,6 +254,11 @@ static int project_run(int argc, char **argv)
 		goto done;
 	}
 	s.tier_mask = cb_model_default_tier_mask(topo);
+	if (cb_topo_load(scaleout, so, err, sizeof err) != 0) {
+		fprintf(stderr, "cpobench-report project: --scale-out: %s\n", err);
+		goto done;
+	}
+	s.scaleout = so;
 	if (optics_list(optics, &s, err, sizeof err) != 0 || kernel_algos(kernel, algo, &s, err, sizeof err) != 0 ||
 	    (otiers && tier_list(otiers, topo, &s.tier_mask, err, sizeof err) != 0)) {
 		fprintf(stderr, "cpobench-report project: %s\n", err);
@@ -276,6 +286,8 @@ static int project_run(int argc, char **argv)
 		goto done;
 	}
 	s.nsizes = cb_sizes_sweep(bmin, bmax, (uint64_t)factor, &s.sizes);
+	if (strcmp(kernel, "all") == 0)
+		s.nkv_sizes = cb_sizes_sweep(1024, 131072, 2, &s.kv_sizes);
 	if (s.nsizes <= 0) {
 		fprintf(stderr, "cpobench-report project: no sizes in -b/-e/-f\n");
 		goto done;
@@ -343,7 +355,9 @@ done:
 	}
 	json_decref(o.rows);
 	free(s.sizes);
+	free(s.kv_sizes);
 	free(topo);
+	free(so);
 	return rc;
 }
 

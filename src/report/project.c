@@ -90,7 +90,8 @@ int cb_proj_run(const struct cb_proj_spec *s, cb_proj_row_fn fn, void *ctx, char
 	struct cb_model m;
 	for (int o = 0; o < s->noptics; o++)
 		for (int g = 0; g < s->ngpus; g++) {
-			if (cb_model_init(&m, s->topo, s->gpus[g], s->optics[o], s->tier_mask, err, errlen) != 0)
+			if (cb_model_init_joined(&m, s->topo, s->scaleout, s->gpus[g], s->optics[o], s->tier_mask, err,
+						 errlen) != 0)
 				return -1;
 			if (s->cal_tier >= 0 && s->cal_tier < m.ntiers)
 				cb_model_calibrate(&m, s->cal_tier, &s->cal);
@@ -109,14 +110,18 @@ int cb_proj_run(const struct cb_proj_spec *s, cb_proj_row_fn fn, void *ctx, char
 			int kv_tier = s->kv_tier >= 0 ? s->kv_tier : (m.ntiers > 1 ? 1 : 0);
 			if (kv_tier >= m.ntiers)
 				kv_tier = m.ntiers - 1;
-			for (int a = 0; a < s->nalgos; a++)
-				for (long k = 0; k < s->nsizes; k++) {
+			for (int a = 0; a < s->nalgos; a++) {
+				int kv = s->algos[a] == CB_ALGO_KV_BULK || s->algos[a] == CB_ALGO_KV_LAYER;
+				const uint64_t *sizes = kv && s->kv_sizes ? s->kv_sizes : s->sizes;
+				long nsizes = kv && s->kv_sizes ? s->nkv_sizes : s->nsizes;
+				for (long k = 0; k < nsizes; k++) {
 					r.algo = s->algos[a];
-					r.size = (double)s->sizes[k];
-					if (r.algo == CB_ALGO_KVCACHE) {
+					r.size = (double)sizes[k];
+					if (kv) {
 						cb_kv_cost(&m, kv_tier, &s->kv, r.size, &r.kv);
 						memset(&r.cost, 0, sizeof r.cost);
-						r.cost.time_s = r.kv.exposed_layer_s;
+						r.cost.time_s = r.algo == CB_ALGO_KV_BULK ? r.kv.exposed_bulk_s
+											  : r.kv.exposed_layer_s;
 						r.cost.energy_j = r.kv.energy_j;
 						r.cost.messages = r.kv.messages;
 						r.busbw_Bps = r.kv.transfer_s > 0 ? r.kv.bytes / s->kv.tp / r.kv.transfer_s : 0;
@@ -128,6 +133,7 @@ int cb_proj_run(const struct cb_proj_spec *s, cb_proj_row_fn fn, void *ctx, char
 					if (rc)
 						return rc;
 				}
+			}
 		}
 	return 0;
 }
@@ -136,6 +142,19 @@ void cb_proj_table_header(FILE *f, const struct cb_proj_spec *s)
 {
 	fprintf(f, "# topology: %s%s%s (%d tiers)\n", s->topo->name, s->topo->path[0] ? ", file " : "",
 		s->topo->path, s->topo->ntiers);
+	const struct cb_tier *outer = &s->topo->tier[s->topo->ntiers - 1];
+	long maxg = 0;
+	for (int g = 0; g < s->ngpus; g++)
+		if (s->gpus[g] > maxg)
+			maxg = s->gpus[g];
+	if (maxg > outer->group_size) {
+		if (s->scaleout && strcmp(outer->network, s->topo->tier[0].network) == 0)
+			fprintf(f, "# beyond %ld GPUs: domains joined by the tiers of %s (optics applied to them too)\n",
+				outer->group_size, s->scaleout->name);
+		else
+			fprintf(f, "# beyond %ld GPUs: tier '%s' replicated (same fan-out, +2 switch hops per level)\n",
+				outer->group_size, outer->name);
+	}
 	fprintf(f, "# model check: %s\n",
 		s->checked ? s->checked
 			   : "NONE - this projection was never compared with a measurement or an emulation "
@@ -187,7 +206,7 @@ json_t *cb_proj_row_json(const struct cb_proj_row *r)
 			      "switch_W", r->power.switch_w, "power_W", r->power.total_w, "link_failures_per_day",
 			      r->rel.link_failures_per_day, "job_interruptions_per_day",
 			      r->rel.job_interruptions_per_day, "reach_ok", r->reach_ok);
-	if (j && r->algo == CB_ALGO_KVCACHE)
+	if (j && (r->algo == CB_ALGO_KV_BULK || r->algo == CB_ALGO_KV_LAYER))
 		json_object_set_new(j, "kv", json_pack("{s:f, s:f, s:f, s:f, s:f}", "bytes", r->kv.bytes, "prefill_us",
 						       r->kv.prefill_s * 1e6, "transfer_us", r->kv.transfer_s * 1e6,
 						       "exposed_bulk_us", r->kv.exposed_bulk_s * 1e6,

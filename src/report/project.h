@@ -14,6 +14,7 @@
 
 struct cb_proj_spec {
 	const struct cb_topo *topo;
+	const struct cb_topo *scaleout;   /* joins a scale-up-only file beyond its largest group (or NULL) */
 	int optics[CB_PROJ_MAX_OPTICS];   /* enum cb_medium or CB_MODEL_OPTICS_ASIS */
 	int noptics;
 	unsigned tier_mask;               /* tiers the optics apply to */
@@ -23,6 +24,8 @@ struct cb_proj_spec {
 	int ngpus;
 	uint64_t *sizes;                  /* bytes (kvcache: tokens) */
 	long nsizes;
+	uint64_t *kv_sizes;               /* tokens for kvcache rows when sizes are bytes (or NULL) */
+	long nkv_sizes;
 	struct cb_kv_params kv;
 	int kv_tier;                      /* -1: the first tier above the innermost */
 	/* Calibration from a ping-pong fit, applied to tier `cal_tier` (-1: none). */

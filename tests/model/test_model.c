@@ -23,18 +23,20 @@ static void two_tier(struct cb_topo *t)
 	t->ntiers = 2;
 	t->tier[0] = (struct cb_tier){ .name = "group", .group_size = 8, .bw_Bps = 900e9, .lane_gbps = 200,
 				       .hops = 1, .endpoint_s = 0.5 * US, .cable_m = 1, .medium = CB_MEDIUM_COPPER,
-				       .oversub = 1, .rails = 18 };
+				       .lower_medium = CB_MEDIUM_COPPER, .oversub = 1, .rails = 18,
+				       .links_per_endpoint = 18, .network = "nvlink" };
 	t->tier[1] = (struct cb_tier){ .name = "uplink", .group_size = 1 << 20, .bw_Bps = 400e9, .lane_gbps = 200,
 				       .hops = 3, .endpoint_s = 2.5 * US, .cable_m = 30,
-				       .medium = CB_MEDIUM_PLUGGABLE, .oversub = 8, .rails = 1 };
+				       .medium = CB_MEDIUM_PLUGGABLE, .lower_medium = CB_MEDIUM_PLUGGABLE,
+				       .oversub = 8, .rails = 1, .links_per_endpoint = 1, .network = "ib" };
 	struct cb_media *m = t->media;
 	m[CB_MEDIUM_COPPER] = (struct cb_media){ .medium = CB_MEDIUM_COPPER, .host_serdes_pj_per_bit = 5,
 						 .watts_per_port = 0.1, .failure_rel = 0.05, .nreach = 2,
 						 .reach = { { 100, 2 }, { 200, 1 } } };
 	m[CB_MEDIUM_PLUGGABLE] = (struct cb_media){ .medium = CB_MEDIUM_PLUGGABLE, .pj_per_bit = 15.6,
-						    .host_serdes_pj_per_bit = 5, .watts_per_port = 25,
+						    .host_serdes_pj_per_bit = 5, .watts_per_port = 25, .optical = 1,
 						    .failure_rel = 1, .nreach = 1, .reach = { { 200, 500 } } };
-	m[CB_MEDIUM_CPO] = (struct cb_media){ .medium = CB_MEDIUM_CPO, .pj_per_bit = 5.6, .watts_per_port = 9,
+	m[CB_MEDIUM_CPO] = (struct cb_media){ .medium = CB_MEDIUM_CPO, .pj_per_bit = 5.6, .watts_per_port = 9, .optical = 1,
 					      .failure_rel = 0.3, .nreach = 1, .reach = { { 200, 500 } } };
 }
 
@@ -73,9 +75,12 @@ int main(void)
 	is_num(c.messages, 126, 0, "ring: 2(p-1) messages");
 	is_num(c.tier_bytes[0], 2 * 63 * (n / 64) * 56, 1e-3, "ring: 56 edges inside groups");
 	is_num(c.tier_bytes[1], 2 * 63 * (n / 64) * 8, 1e-3, "ring: 8 edges across the uplinks");
-	double e = c.tier_bytes[0] * 8 * (2 * 5 + 9) * 1e-12 + c.tier_bytes[1] * 8 * (2 * 15.6 + 2 * 5 + 3 * 9) * 1e-12;
-	is_num(c.energy_j, e, REL(e), "ring energy: bytes x 8 x (2 media + 2 SerDes + hops x switch)");
-	is_num(cb_model_tier_j_per_bit(&m, 1), 68.2e-12, 1e-20, "pluggable tier: 68.2 pJ/bit");
+	/* Per bit: both ends of the 2 links up and down (media + host SerDes) + hops x switch. */
+	double e = c.tier_bytes[0] * 8 * (2 * (5 + 5) + 9) * 1e-12 +
+		   c.tier_bytes[1] * 8 * (2 * (15.6 + 5 + 15.6 + 5) + 3 * 9) * 1e-12;
+	is_num(c.energy_j, e, REL(e), "ring energy: bytes x 8 x (links x both ends + hops x switch)");
+	is_num(cb_model_tier_j_per_bit(&m, 0), 29e-12, 1e-20, "copper NVLink-like tier: 29 pJ/bit");
+	is_num(cb_model_tier_j_per_bit(&m, 1), 109.4e-12, 1e-20, "pluggable tier: 109.4 pJ/bit");
 
 	double pair = 7 * (1 * US + (n / 64) / 900e9) + 56 * (5 * US + (n / 64) / 50e9);
 	is_num(cost(&m, CB_ALGO_A2A_PAIRWISE, n, &c), pair, REL(pair), "pairwise all-to-all p=64 = 305.48 us");
@@ -117,7 +122,7 @@ int main(void)
 	is_num(pw.links[0], 64 * 18, 0, "tier 0 links: p x 18 rails");
 	is_num(pw.links[1], 8, 0, "tier 1 links: p / oversub 8");
 	is_num(pw.port_w, 1152 * 2 * 0.1 + 8 * 2 * 25, 1e-9, "port power: links x 2 ends x W/port");
-	is_num(pw.switch_w, 1152 * 400e9 * 9e-12 + 8 * 2 * 3.2e12 * 9e-12, 1e-6, "switch power at full load");
+	is_num(pw.switch_w, 1152 * 400e9 * 9e-12 + 8 * 3.2e12 * 9e-12, 1e-6, "switch power: ports in use x rate x pJ/bit");
 	struct cb_model_rel rel;
 	cb_model_reliability(&m, &rel);
 	is_num(rel.link_failures_per_day, (1152 * 2 * 0.05 + 8 * 2 * 1.0) / 750000 * 24, 1e-12,
@@ -136,9 +141,14 @@ int main(void)
 	ok(cb_model_init(&m, &topo, 64, CB_MEDIUM_CPO, cb_model_default_tier_mask(&topo), err, sizeof err) == 0,
 	   "CPO outside the group");
 	ok(m.t[0].medium == CB_MEDIUM_COPPER && m.t[1].medium == CB_MEDIUM_CPO, "optics applied to tier 1 only");
-	is_num(cb_model_tier_j_per_bit(&m, 1), (2 * 5.6 + 3 * 9) * 1e-12, 1e-20, "CPO: no host SerDes term");
+	ok(m.eff.tier[1].lower_medium == CB_MEDIUM_PLUGGABLE, "CPO on the switch end; the NIC keeps its module");
+	is_num(cb_model_tier_j_per_bit(&m, 1), (2 * (15.6 + 5 + 5.6) + 3 * 9) * 1e-12, 1e-20,
+	       "CPO end: no host SerDes term");
 	cb_model_power(&m, &pw);
-	is_num(pw.port_w, 1152 * 2 * 0.1 + 8 * 2 * 9, 1e-9, "CPO port power");
+	is_num(pw.port_w, 1152 * 2 * 0.1 + 8 * (25 + 9), 1e-9, "CPO port power");
+	ok(cb_model_init(&m, &topo, 64, CB_MEDIUM_LPO, cb_model_default_tier_mask(&topo), err, sizeof err) == 0 &&
+		   m.eff.tier[1].lower_medium == CB_MEDIUM_LPO,
+	   "LPO on both ends");
 
 	/* Growth beyond the file: a third tier with the same fan-out and two more hops. */
 	topo.tier[1].group_size = 64;
@@ -180,6 +190,14 @@ int main(void)
 	cb_kv_cost(&m, 1, &kp, 32768, &kv);
 	is_num(kv.messages, 80 * 2 * 2048, 0, "block 16: L x 2 x blocks messages");
 	is_num(kv.transfer_s, 5 * US + 327680 * US + 32768.0 * 327680 / 8 / 400e9, 1e-12, "message overhead counted");
+
+	/* Anchor: the shipped GB200 NVL72 rack aggregates 72 x 1.8 TB/s = 129.6 TB/s ("130 TB/s", source article). */
+	struct cb_topo nvl;
+	ok(cb_topo_load("gb200-nvl72-pluggable", &nvl, err, sizeof err) == 0, "shipped gb200-nvl72-pluggable loads (%s)",
+	   err);
+	ok(cb_model_init(&m, &nvl, 72, CB_MODEL_OPTICS_ASIS, 0, err, sizeof err) == 0 && m.ntiers == 1, "one NVL72 rack");
+	is_num(cb_model_group_aggregate_Bps(&m, 0) / 1e12, 129.6, 1e-9, "NVL72 aggregate = 129.6 TB/s (~130 TB/s)");
+	is_num(cb_model_flow_bw(&m, 0, 1), 900e9, 1, "NVLink 5: 900 GB/s per direction per GPU");
 
 	/* Calibration fit: exact line recovered; relative error reported. */
 	double x[] = { 8, 1024, 65536, 1048576, 16777216 }, y[5];
