@@ -9,6 +9,8 @@
 static const struct cb_report_cmd *const cmds[] = {
 	&cb_report_cmd_topo,
 	&cb_report_cmd_project,
+	&cb_report_cmd_plot,
+	&cb_report_cmd_report,
 	NULL,
 };
 

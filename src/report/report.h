@@ -13,5 +13,7 @@ struct cb_report_cmd {
 /* One per cmd_NAME.c. */
 extern const struct cb_report_cmd cb_report_cmd_topo;
 extern const struct cb_report_cmd cb_report_cmd_project;
+extern const struct cb_report_cmd cb_report_cmd_plot;
+extern const struct cb_report_cmd cb_report_cmd_report;
 
 #endif
