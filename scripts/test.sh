@@ -1,24 +1,49 @@
 #!/bin/sh
-# Install what is missing, build, run the whole test suite, print the tally.
+# The whole test suite: install what is missing, then
+#   1. build/       make check (unit tests, mpirun tests, bad-input corpus, faults)
+#   2. build-asan/  the same suite under AddressSanitizer + UBSan (--enable-sanitizers)
+#   3. fuzz smoke:  every libFuzzer target for CPOBENCH_FUZZ_SECONDS (default 60) s
+# and print one tally line.  CPOBENCH_TEST_SANITIZERS=0 / CPOBENCH_FUZZ_SECONDS=0
+# skip steps 2 / 3.
 cd "$(dirname "$0")/.." || exit 1
-sh scripts/deps.sh || exit 1
-sh scripts/build.sh >/dev/null || exit 1
-make -j"$(nproc)" check >/dev/null 2>&1
-rc=$?
-log=test-suite.log
-if [ ! -f "$log" ]; then
-	echo "test.sh: make check produced no $log (exit $rc)" >&2
-	echo "tests: 0 passed, 1 failed"
-	exit 1
+sh scripts/deps.sh || { echo "tests: 0 passed, 1 failed"; exit 1; }
+pass=0 fail=0 skip=0
+
+# suite DIR: make check in DIR and add its counts.
+suite() {
+	make -C "$1" -j"$(nproc)" check >/dev/null 2>&1
+	log="$1/test-suite.log"
+	if [ ! -f "$log" ]; then
+		echo "test.sh: $1: make check produced no test-suite.log" >&2
+		fail=$((fail + 1))
+		return
+	fi
+	n() { sed -n "s/^# $1: *//p" "$log" | head -1; }
+	pass=$((pass + $(n PASS))); skip=$((skip + $(n SKIP)))
+	f=$(( $(n FAIL) + $(n ERROR) + $(n XPASS) ))
+	fail=$((fail + f))
+	[ "$f" -eq 0 ] || { grep -E '^(FAIL|ERROR|XPASS):' "$log" | head -40 >&2; }
+	echo "test.sh: $1: $(n PASS) passed, $f failed, $(n SKIP) skipped" >&2
+}
+
+if sh scripts/build.sh build >/dev/null 2>&1; then suite build; else echo "test.sh: build failed" >&2; fail=$((fail + 1)); fi
+if [ "${CPOBENCH_TEST_SANITIZERS:-1}" != 0 ]; then
+	if sh scripts/build.sh build-asan --enable-sanitizers >/dev/null 2>&1; then suite build-asan
+	else echo "test.sh: sanitizer build failed" >&2; fail=$((fail + 1)); fi
 fi
-n() { sed -n "s/^# $1: *//p" "$log" | head -1; }
-pass=$(n PASS); fail=$(( $(n FAIL) + $(n ERROR) + $(n XPASS) )); skip=$(n SKIP)
-# Show what failed, with its log.
-grep -E '^(FAIL|ERROR|XPASS):' "$log" | head -50 >&2 || true
-[ "$fail" -eq 0 ] || sed -n '/^FAIL\|^ERROR/,/^$/p' tests/*/*.log 2>/dev/null | head -100 >&2
-if [ "${skip:-0}" -gt 0 ]; then
+secs=${CPOBENCH_FUZZ_SECONDS:-60}
+if [ "$secs" != 0 ]; then
+	out=$(make -C build fuzz-smoke FUZZ_SECONDS="$secs" 2>&1)
+	echo "$out" | grep -E '^(PASS|FAIL):' >&2
+	p=$(echo "$out" | grep -c '^PASS: fuzz_'); f=$(echo "$out" | grep -c '^FAIL: fuzz_')
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		echo "$out" | tail -5 >&2; f=1
+	fi
+	pass=$((pass + p)); fail=$((fail + f))
+fi
+if [ "$skip" -gt 0 ]; then
 	echo "tests: $pass passed, $fail failed, $skip skipped"
 else
 	echo "tests: $pass passed, $fail failed"
 fi
-[ "$fail" -eq 0 ] && [ "$rc" -eq 0 ]
+[ "$fail" -eq 0 ]

@@ -11,7 +11,7 @@ done_testing() { echo "1..$tap_n"; [ "$tap_fail" -eq 0 ]; }
 # mpi NP ARGS...: run cpobench under mpirun with NP ranks; output in $out, status in $rc.
 mpi() {
 	local np=$1; shift
-	out=$("$MPIRUN" -np "$np" --oversubscribe "$CPOBENCH" "$@" 2>&1)
+	out=$("$MPIRUN" -np "$np" --oversubscribe "$CPOBENCH" "$@" </dev/null 2>&1)
 	rc=$?
 }
 # expect_status WANT NAME: record ok if $rc == WANT, else show the output.

@@ -237,8 +237,12 @@ int cb_opts_parse(struct cb_opts *o, int argc, char **argv, int first,
 	o->cmdline = join_argv(argc, argv);
 
 	int rc = 0, c;
+	/* optind = 0 makes glibc's getopt start afresh (so parsing can repeat);
+	 * it then treats argv[first - 1] as the program name. */
 	opterr = 0;
-	optind = first;
+	optind = 0;
+	argc -= first - 1;
+	argv += first - 1;
 	while (rc == 0 && (c = getopt_long(argc, argv, ":b:e:f:n:w:ch", lo, NULL)) != -1) {
 		if (c == '?') {
 			if (optopt)

@@ -2,6 +2,7 @@
 #include "config.h"
 #include "core/result.h"
 #include "core/atomic_file.h"
+#include "core/dtype.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 struct cb_result {
+	const char *inject_error;
 	json_t *doc;
 	json_t *rows;
 	char *json_path;
@@ -145,6 +147,11 @@ int cb_result_write(struct cb_result *r, char *err, size_t errlen)
 		snprintf(err, errlen, "result file has no path");
 		return -1;
 	}
+	if (r->inject_error) {
+		snprintf(err, errlen, "%s: write failed: %s", r->json_path, r->inject_error);
+		r->inject_error = NULL;
+		return -1;
+	}
 	char *js = json_dumps(r->doc, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
 	char *csv = cb_result_csv(r->doc);
 	int rc = -1;
@@ -163,6 +170,11 @@ int cb_result_write(struct cb_result *r, char *err, size_t errlen)
 	return rc;
 }
 
+void cb_result_inject_write_error(struct cb_result *r, const char *why)
+{
+	r->inject_error = why;
+}
+
 void cb_result_free(struct cb_result *r)
 {
 	if (!r)
@@ -173,6 +185,23 @@ void cb_result_free(struct cb_result *r)
 	free(r);
 }
 
+/* Schema version and rows; consumes doc on failure. */
+static json_t *checked(json_t *doc, const char *name, char *err, size_t errlen)
+{
+	const char *schema = json_string_value(json_object_get(doc, "schema"));
+	if (!schema || strcmp(schema, CB_RESULT_SCHEMA) != 0) {
+		snprintf(err, errlen, "%s: schema is '%s', expected '%s'", name, schema ? schema : "(missing)",
+			 CB_RESULT_SCHEMA);
+		json_decref(doc);
+		return NULL;
+	}
+	if (cb_result_validate(doc, name, err, errlen) != 0) {
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
 json_t *cb_result_load(const char *path, char *err, size_t errlen)
 {
 	json_error_t je;
@@ -181,17 +210,103 @@ json_t *cb_result_load(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s:%d:%d: not valid JSON: %s", path, je.line, je.column, je.text);
 		return NULL;
 	}
-	const char *schema = json_string_value(json_object_get(doc, "schema"));
-	if (!schema || strcmp(schema, CB_RESULT_SCHEMA) != 0) {
-		snprintf(err, errlen, "%s: schema is '%s', expected '%s'", path, schema ? schema : "(missing)",
-			 CB_RESULT_SCHEMA);
-		json_decref(doc);
+	return checked(doc, path, err, errlen);
+}
+
+json_t *cb_result_load_string(const char *text, size_t len, const char *name, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!doc) {
+		snprintf(err, errlen, "%s:%d:%d: not valid JSON: %s", name, je.line, je.column, je.text);
 		return NULL;
 	}
-	if (!json_is_array(json_object_get(doc, "rows"))) {
-		snprintf(err, errlen, "%s: no \"rows\" array", path);
-		json_decref(doc);
-		return NULL;
+	return checked(doc, name, err, errlen);
+}
+
+/* A finite, non-negative number (integer or real) at key in obj. */
+static int get_num(json_t *obj, const char *key, double *out)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!json_is_number(v))
+		return -1;
+	*out = json_number_value(v);
+	return isfinite(*out) && *out >= 0 ? 0 : -1;
+}
+
+static int validate_row(json_t *row, char *msg, size_t len)
+{
+	static const char *const tkeys[] = { "min", "median", "mean", "p99", "max" };
+	double t[5], v;
+	if (!json_is_object(row))
+		return snprintf(msg, len, "is not an object"), -1;
+	if (!json_is_string(json_object_get(row, "algo")))
+		return snprintf(msg, len, "has no \"algo\" string"), -1;
+	json_t *jb = json_object_get(row, "bytes"), *jc = json_object_get(row, "count");
+	if (!json_is_integer(jb) || json_integer_value(jb) < 0 || !json_is_integer(jc) || json_integer_value(jc) < 0)
+		return snprintf(msg, len, "\"bytes\" and \"count\" must be non-negative integers"), -1;
+	json_t *it = json_object_get(row, "iters");
+	if (!json_is_integer(it) || json_integer_value(it) < 1)
+		return snprintf(msg, len, "\"iters\" must be an integer >= 1"), -1;
+	enum cb_dtype dt;
+	const char *dts = json_string_value(json_object_get(row, "dtype"));
+	if (!dts)
+		return snprintf(msg, len, "has no \"dtype\" string"), -1;
+	long long b = json_integer_value(jb), c = json_integer_value(jc);
+	/* Kernels whose size is count elements of dtype must agree with themselves. */
+	if (cb_dtype_parse(dts, &dt) == 0 &&
+	    (unsigned long long)b != (unsigned long long)c * cb_dtype_size(dt))
+		return snprintf(msg, len, "bytes %lld != count %lld x %zu (%s)", b, c, cb_dtype_size(dt), dts), -1;
+	json_t *tu = json_object_get(row, "time_us");
+	for (int i = 0; i < 5; i++)
+		if (get_num(tu, tkeys[i], &t[i]) != 0)
+			return snprintf(msg, len, "time_us.%s is missing, negative or not a finite number", tkeys[i]), -1;
+	if (!(t[0] <= t[1] && t[1] <= t[4] && t[0] <= t[2] && t[2] <= t[4] && t[3] <= t[4] && t[0] <= t[3]))
+		return snprintf(msg, len, "time_us is not ordered (min %g, median %g, mean %g, p99 %g, max %g)", t[0], t[1],
+				t[2], t[3], t[4]),
+		       -1;
+	if (get_num(row, "algbw_GBps", &v) != 0 || get_num(row, "busbw_GBps", &v) != 0)
+		return snprintf(msg, len, "algbw_GBps/busbw_GBps missing, negative or not finite"), -1;
+	const char *ck = json_string_value(json_object_get(row, "check"));
+	if (!ck || (strcmp(ck, "pass") && strcmp(ck, "fail") && strcmp(ck, "off")))
+		return snprintf(msg, len, "\"check\" must be pass, fail or off"), -1;
+	return 0;
+}
+
+int cb_result_validate(json_t *doc, const char *name, char *err, size_t errlen)
+{
+	const char *fabric = json_string_value(json_object_get(doc, "fabric"));
+	if (!json_is_string(json_object_get(doc, "kernel"))) {
+		snprintf(err, errlen, "%s: no \"kernel\" string", name);
+		return -1;
 	}
-	return doc;
+	if (!fabric || (strcmp(fabric, "real") && strcmp(fabric, "emulated"))) {
+		snprintf(err, errlen, "%s: \"fabric\" must be \"real\" or \"emulated\"", name);
+		return -1;
+	}
+	json_t *meta = json_object_get(doc, "meta");
+	if (!json_is_object(meta)) {
+		snprintf(err, errlen, "%s: no \"meta\" object", name);
+		return -1;
+	}
+	json_t *ranks = json_object_get(meta, "ranks");
+	if (ranks && (!json_is_integer(ranks) || json_integer_value(ranks) < 1)) {
+		snprintf(err, errlen, "%s: meta.ranks must be an integer >= 1", name);
+		return -1;
+	}
+	json_t *rows = json_object_get(doc, "rows");
+	if (!json_is_array(rows)) {
+		snprintf(err, errlen, "%s: no \"rows\" array", name);
+		return -1;
+	}
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		char msg[256];
+		if (validate_row(row, msg, sizeof msg) != 0) {
+			snprintf(err, errlen, "%s: row %zu: %s", name, i, msg);
+			return -1;
+		}
+	}
+	return 0;
 }

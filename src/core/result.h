@@ -40,10 +40,18 @@ json_t *cb_result_doc(struct cb_result *r);
 /* Rewrite the JSON and CSV files atomically. */
 int cb_result_write(struct cb_result *r, char *err, size_t errlen);
 void cb_result_free(struct cb_result *r);
+/* Test-only: make the next cb_result_write fail with this reason. */
+void cb_result_inject_write_error(struct cb_result *r, const char *why);
 
 /* CSV text of a document's rows (header line first); caller frees. */
 char *cb_result_csv(json_t *doc);
-/* Load a result file and check its schema; NULL with "file: reason" in err. */
+/*
+ * Load a result file, check its schema version and validate every row (types,
+ * finite non-negative numbers, ordered percentiles, bytes = count x dtype
+ * size, check value); NULL with "file: row N: reason" in err.
+ */
 json_t *cb_result_load(const char *path, char *err, size_t errlen);
+json_t *cb_result_load_string(const char *text, size_t len, const char *name, char *err, size_t errlen);
+int cb_result_validate(json_t *doc, const char *name, char *err, size_t errlen);
 
 #endif

@@ -14,6 +14,7 @@
 #include "core/units.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,6 +40,29 @@ static long slot_count(const struct cb_opts *o, size_t stride)
 	uint64_t llc2 = 2 * cb_hwinfo_llc_bytes();
 	uint64_t n = (llc2 + stride - 1) / (stride ? stride : 1);
 	return n < 2 ? 2 : (long)n;
+}
+
+/* Test-only fault injection (--test-fault): corrupt, stall, stall-in-op, kill:N, enospc:N. */
+static int fault_is(const struct cb_opts *o, const char *name)
+{
+	size_t n = strlen(name);
+	return o->test_fault && strncmp(o->test_fault, name, n) == 0 &&
+	       (o->test_fault[n] == '\0' || o->test_fault[n] == ':');
+}
+
+static long fault_arg(const struct cb_opts *o)
+{
+	const char *colon = o->test_fault ? strchr(o->test_fault, ':') : NULL;
+	return colon ? atol(colon + 1) : -1;
+}
+
+static int fault_valid(const struct cb_opts *o)
+{
+	if (!o->test_fault)
+		return 1;
+	if (fault_is(o, "corrupt") || fault_is(o, "stall") || fault_is(o, "stall-in-op"))
+		return strchr(o->test_fault, ':') == NULL;
+	return (fault_is(o, "kill") || fault_is(o, "enospc")) && fault_arg(o) >= 0;
 }
 
 static void case_init(struct cb_case *c, const struct cb_kernel *K, struct cb_kernel_ctx *k, uint64_t bytes,
@@ -89,6 +113,10 @@ int cb_sweep_validate(const struct cb_kernel *K, struct cb_kernel_ctx *k, const 
 				n += snprintf(msg + n, sizeof msg - (size_t)n, "%s%s", j ? ", " : " ", K->algos[j]);
 			snprintf(msg + n, sizeof msg - (size_t)(n < (int)sizeof msg ? n : (int)sizeof msg - 1), ")");
 		}
+
+	if (!msg[0] && !fault_valid(o))
+		snprintf(msg, sizeof msg, "--test-fault: '%s' is not one of corrupt, stall, stall-in-op, kill:N, enospc:N",
+			 o->test_fault);
 
 	/* Largest footprint over every variant at the largest size. */
 	uint64_t need = 0;
@@ -176,42 +204,48 @@ static int run_case(const struct cb_kernel *K, struct cb_kernel_ctx *k, struct c
 		return -1;
 	}
 	void *send, *recv;
-	cb_watchdog_phase("fill");
+	cb_watchdog_phase("fill", -1);
 	for (long i = 0; i < s.n; i++) {
 		slot_ptrs(&s, i, &send, &recv);
 		K->fill(k, c, send, recv);
 	}
 
-	cb_watchdog_phase("warm-up");
 	for (long i = 0; i < o->warmup; i++) {
+		cb_watchdog_phase("warm-up", i);
 		slot_ptrs(&s, i, &send, &recv);
 		K->run(k, c, send, recv);
 	}
-	cb_watchdog_phase("timed iterations");
-	/* test-only: from the second size on, the last rank stops; the others
-	 * wait in the barrier until --timeout fires. */
-	if (o->test_fault && strcmp(o->test_fault, "stall") == 0 && c->rank == c->nranks - 1 &&
-	    (c->bytes > o->min_bytes || o->min_bytes == o->max_bytes))
-		for (;;)
-			pause();
+	/* test-only: from the second size on, the last rank stops before the
+	 * barrier (stall) or skips the operation (stall-in-op) so the others
+	 * hang in it; --timeout must turn either into exit status 3. */
+	int stall = fault_is(o, "stall") && c->rank == c->nranks - 1 && (c->bytes > o->min_bytes || o->min_bytes == o->max_bytes);
+	int stall_in_op = fault_is(o, "stall-in-op") && c->rank == c->nranks - 1 &&
+			  (c->bytes > o->min_bytes || o->min_bytes == o->max_bytes);
 	for (long i = 0; i < o->iters; i++) {
 		slot_ptrs(&s, o->warmup + i, &send, &recv);
-		MPI_Barrier(k->comm);
+		cb_watchdog_phase("barrier before timed iteration", i);
+		while (stall)
+			pause();
+		cb_watchdog_barrier();
+		cb_watchdog_phase("timed iteration", i);
+		while (stall_in_op)
+			pause();
 		double t0 = MPI_Wtime();
 		K->run(k, c, send, recv);
 		samples[i] = (MPI_Wtime() - t0) * 1e6;
 	}
-	cb_watchdog_phase("collecting samples");
+	cb_watchdog_phase("collecting samples", -1);
 	MPI_Reduce(samples, maxed, (int)o->iters, MPI_DOUBLE, MPI_MAX, 0, k->comm);
 
 	uint64_t wrong = 0;
 	if (o->check) {
-		cb_watchdog_phase("check");
+		cb_watchdog_phase("barrier before check", -1);
 		slot_ptrs(&s, 0, &send, &recv);
 		K->fill(k, c, send, recv);
-		MPI_Barrier(k->comm);
+		cb_watchdog_barrier();
+		cb_watchdog_phase("check", -1);
 		K->run(k, c, send, recv);
-		if (o->test_fault && strcmp(o->test_fault, "corrupt") == 0)
+		if (fault_is(o, "corrupt"))
 			corrupt_one(c, &s, recv);
 		wrong = K->check(k, c, send, recv);
 	}
@@ -271,8 +305,12 @@ int cb_sweep_run(const struct cb_kernel *K, struct cb_kernel_ctx *k,
 	}
 	if (k->rank == 0)
 		cb_table_header(out);
+	cb_watchdog_init(k->comm, o->timeout_s);
 
 	for (long si = 0; si < nsizes && status != CB_EXIT_USAGE; si++) {
+		/* test-only: the last rank dies after kill:N finished sizes */
+		if (fault_is(o, "kill") && si == fault_arg(o) && k->rank == k->nranks - 1)
+			raise(SIGKILL);
 		for (int d = 0; d < o->ndtypes; d++)
 			for (int p = 0; p < nops; p++)
 				for (int a = 0; a < nalgos; a++) {
@@ -281,7 +319,7 @@ int cb_sweep_run(const struct cb_kernel *K, struct cb_kernel_ctx *k,
 					uint64_t wrong = 0;
 					case_init(&c, K, k, sizes[si], o->dtypes[d], o->ops[p], algos[a],
 						  algo_index(K, algos[a]));
-					cb_watchdog_arm(o->timeout_s, k->rank, K->name, c.algo, (unsigned long long)c.bytes);
+					cb_watchdog_arm(K->name, c.algo, (unsigned long long)c.bytes);
 					int rc = run_case(K, k, &c, samples, maxed, &row, &wrong);
 					cb_watchdog_disarm();
 					if (rc != 0) {
@@ -303,6 +341,8 @@ sizes_done:
 		/* Rank 0 rewrites the files; a write failure stops every rank. */
 		if (k->rank == 0) {
 			char err[512];
+			if (fault_is(o, "enospc") && si == fault_arg(o))
+				cb_result_inject_write_error(res, "No space left on device (injected by --test-fault)");
 			if (cb_result_write(res, err, sizeof err) != 0) {
 				fprintf(stderr, "cpobench %s: cannot write results: %s\n", K->name, err);
 				status = CB_EXIT_USAGE;
@@ -310,6 +350,7 @@ sizes_done:
 		}
 		MPI_Bcast(&status, 1, MPI_INT, 0, k->comm);
 	}
+	cb_watchdog_fini();
 out:
 	free(samples);
 	free(maxed);

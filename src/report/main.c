@@ -5,12 +5,15 @@
 #include <stdio.h>
 #include <string.h>
 
+extern const struct cb_report_cmd cb_report_cmd_check;
+
 /* One line per subcommand; each lives in its own cmd_*.c file. */
 static const struct cb_report_cmd *const cmds[] = {
 	&cb_report_cmd_topo,
 	&cb_report_cmd_project,
 	&cb_report_cmd_plot,
 	&cb_report_cmd_report,
+	&cb_report_cmd_check,
 	NULL,
 };
 

@@ -18,6 +18,7 @@ int main(void)
 	ok(parse(&o, err, sizeof err, ARGV("cpobench", "allreduce")) == 0, "no options");
 	ok(o.min_bytes == 8 && o.max_bytes == 4 << 20 && o.step_factor == 2 && o.iters == 100 && o.warmup == 10,
 	   "defaults");
+	cb_opts_free(&o);
 	ok(parse(&o, err, sizeof err,
 		 ARGV("cpobench", "allreduce", "-b", "1K", "-e", "1M", "-f", "4", "-n", "5", "-w", "0", "-c",
 		      "--algo", "ring,mpi", "--dtype", "double,int32", "--op", "all", "--in-place", "--json",
