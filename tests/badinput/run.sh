@@ -3,6 +3,7 @@
 . "$top_srcdir/tests/tap.sh"
 
 R="$top_srcdir/tests/badinput"
+T="$top_srcdir/tests/topo/bad"
 REPORT="$top_builddir/cpobench-report"
 while IFS= read -r line; do
 	case "$line" in '#'*|'') continue ;; esac
