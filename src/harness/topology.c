@@ -1,4 +1,5 @@
 /* --topology at run time: load on every rank, agree on the checksum, print the header lines. */
+#include "config.h"
 #include "harness/topology.h"
 
 #include <stdlib.h>

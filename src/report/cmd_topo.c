@@ -124,7 +124,7 @@ static int print_reach(const struct cb_topo *t)
 			lim = T->lower_medium;
 		cb_media_reach_m(&t->media[lim], T->lane_gbps, &used);
 		printf("NO: INFEASIBLE: %g m cable > %g m %s reach at %g Gb/s per lane%s\n", T->cable_m, reach,
-		       cb_medium_name(lim), T->lane_gbps, used < T->lane_gbps ? " (no figure at this rate: highest given)" : "");
+		       cb_medium_name(lim), T->lane_gbps, used < T->lane_gbps * (1 - 1e-9) ? " (no figure at this rate: highest given)" : "");
 	}
 	return bad;
 }

@@ -1,4 +1,5 @@
 /* Groups, links, switches and optical ports of a topology for n endpoints. */
+#include "config.h"
 #include "topo/topo.h"
 
 #include <math.h>

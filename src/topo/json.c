@@ -1,4 +1,5 @@
 /* Topology summary as JSON, for result files and `cpobench-report topo --json`. */
+#include "config.h"
 #include "topo/topo.h"
 
 #include <jansson.h>

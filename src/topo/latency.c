@@ -1,4 +1,5 @@
 /* One-way latency of a pair crossing a tier, term by term, and reach feasibility. */
+#include "config.h"
 #include "topo/topo.h"
 
 #include <string.h>

@@ -1,4 +1,5 @@
 /* The media table: names, shipped defaults with their sources, reach lookup. */
+#include "config.h"
 #include "topo/topo.h"
 
 #include <stdio.h>
@@ -121,8 +122,9 @@ void cb_media_defaults(struct cb_media media[CB_MEDIUM_COUNT])
 double cb_media_reach_m(const struct cb_media *m, double lane_gbps, double *rate_used)
 {
 	int best = -1, top = -1;
+	double want = lane_gbps * (1 - 1e-9);  /* 200 Gb/s parsed and converted back may be 200.0000000001 */
 	for (int i = 0; i < m->nreach; i++) {
-		if (m->reach[i].lane_gbps >= lane_gbps &&
+		if (m->reach[i].lane_gbps >= want &&
 		    (best < 0 || m->reach[i].lane_gbps < m->reach[best].lane_gbps))
 			best = i;
 		if (top < 0 || m->reach[i].lane_gbps > m->reach[top].lane_gbps)

@@ -1,4 +1,5 @@
 /* Topology files: INI (inih) -> struct cb_topo, every error as "file:line: what was expected". */
+#include "config.h"
 #include "topo/quantity.h"
 #include "topo/topo.h"
 

@@ -1,4 +1,5 @@
 /* Values with their units written out, converted to SI (bytes/s, s, m, pJ/bit, W). */
+#include "config.h"
 #include "topo/quantity.h"
 
 #include <ctype.h>
@@ -150,6 +151,10 @@ int cb_ratio_parse(const char *s, double *out, char *err, size_t errlen)
 	}
 	if (*p)
 		goto bad;
+	if (a < 0 || b < 0) {
+		snprintf(err, errlen, "'%s' is negative (expected an oversubscription >= 1, e.g. '2:1' or '1')", s);
+		return -1;
+	}
 	if (a <= 0 || b <= 0 || a / b < 1) {
 		snprintf(err, errlen, "'%s' is below 1:1 (expected an oversubscription >= 1, e.g. '2:1' or '1')", s);
 		return -1;

@@ -1,4 +1,5 @@
 /* SHA-256 (FIPS 180-4) of a byte buffer, for the topology file checksum. */
+#include "config.h"
 #include "topo/topo.h"
 
 #include <stdio.h>

@@ -87,6 +87,7 @@ static void test_units(void)
 	ok(cb_ratio_parse("3:2", &v, err, sizeof err) == 0 && v == 1.5, "ratio 3:2 = 1.5");
 	ok(cb_ratio_parse("2", &v, err, sizeof err) == 0 && v == 2, "ratio 2 = 2");
 	ok(cb_ratio_parse("1:2", &v, err, sizeof err) == -1 && strstr(err, "below 1:1"), "ratio 1:2 refused: %s", err);
+	ok(cb_ratio_parse("-2:1", &v, err, sizeof err) == -1 && strstr(err, "negative"), "ratio -2:1 refused: %s", err);
 	ok(cb_ratio_parse("two", &v, err, sizeof err) == -1 && strstr(err, "not a ratio"), "ratio 'two' refused: %s", err);
 	ok(cb_fraction_parse("128b/130b", &v, err, sizeof err) == 0 && fabs(v - 128. / 130) < 1e-15, "128b/130b");
 	ok(cb_fraction_parse("64/66", &v, err, sizeof err) == 0 && fabs(v - 64. / 66) < 1e-15, "64/66");
@@ -339,7 +340,14 @@ static void test_defaults_and_latency(void)
 	cb_tier_latency_parts(&t, 0, &p);
 	is_num(p.total_s, 200e-9 + 2 * 80e-9 + 2 * 100e-9 + 2 * 4.3e-9, 1e-15, "tier a latency");
 
-	double reach;
+	double reach, used;
+	const struct cb_media *cu = &t.media[CB_MEDIUM_COPPER], *lpo = &t.media[CB_MEDIUM_LPO];
+	ok(cb_media_reach_m(cu, 200, &used) == 1 && used == 200, "copper reach 1 m at 200G");
+	ok(cb_media_reach_m(cu, 100, &used) == 2 && used == 100, "copper reach 2 m at 100G");
+	ok(cb_media_reach_m(cu, 50, &used) == 2 && used == 100, "copper at 50G: the next higher rate's figure (100G, 2 m)");
+	ok(cb_media_reach_m(cu, 10, &used) == 7 && used == 25, "copper at 10G: 25G's 7 m");
+	ok(cb_media_reach_m(lpo, 200, &used) == 500 && used == 100, "lpo at 200G: above every entry, the highest (100G) is used");
+	ok(cb_media_reach_m(cu, 200.0000000001, &used) == 1 && used == 200, "rounding noise on the lane rate is ignored");
 	ok(cb_tier_reach_ok(&t, 0, &reach) && reach == 7, "aec 1 m at 100G: within 7 m");
 	ok(cb_tier_reach_ok(&t, 1, &reach) && reach == 500, "lpo 10 m: within 500 m");
 
