@@ -4,6 +4,7 @@
 #include "report/report.h"
 #include "topo/topo.h"
 
+#include <dirent.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -12,12 +13,14 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: cpobench-report topo FILE|NAME [--gpus N] [--strict] [--json]\n\n"
+	fprintf(f, "usage: cpobench-report topo FILE|NAME [--gpus N] [--strict] [--json]\n"
+		   "       cpobench-report topo --list\n\n"
 		   "Show a topology: tiers, groups for N endpoints, per-tier bandwidth and one-way latency\n"
 		   "with its terms, link/switch/optical-port counts per medium, and reach feasibility.\n\n"
 		   "  --gpus N   endpoints to count for (default: the file's 'endpoints')\n"
 		   "  --strict   exit 1 when a tier's cable is longer than its medium's reach\n"
-		   "  --json     print the topology summary as JSON (with counts and feasibility)\n\n"
+		   "  --json     print the topology summary as JSON (with counts and feasibility)\n"
+		   "  --list     list the shipped names found on the search path\n\n"
 		   "exit status: 0 ok, 1 infeasible reach under --strict, 2 bad usage or topology file\n");
 }
 
@@ -129,6 +132,44 @@ static int print_reach(const struct cb_topo *t)
 	return bad;
 }
 
+/* Shipped names on the search path, first occurrence wins (as cb_topo_load finds them). */
+static int list_names(void)
+{
+	char search[4096], seen[8192] = ":", err[1024];
+	struct cb_topo *t = malloc(sizeof *t);
+	if (!t)
+		return 2;
+	cb_topo_search_path(search, sizeof search);
+	printf("# search path: %s\n", search);
+	for (char *save = NULL, *dir = strtok_r(search, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		DIR *d = opendir(dir);
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			size_t n = strlen(e->d_name);
+			if (n < 5 || strcmp(e->d_name + n - 4, ".ini") != 0)
+				continue;
+			char name[256], key[260], path[4400];
+			snprintf(name, sizeof name, "%.*s", (int)(n - 4), e->d_name);
+			snprintf(key, sizeof key, ":%s:", name);
+			if (strstr(seen, key))
+				continue;
+			if (strlen(seen) + strlen(name) + 2 < sizeof seen)
+				strcat(strcat(seen, name), ":");
+			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+			if (cb_topo_load(path, t, err, sizeof err) == 0)
+				printf("%-28s %s\n", name, t->description);
+			else
+				printf("%-28s (does not parse: %s)\n", name, err);
+		}
+		if (d)
+			closedir(d);
+	}
+	if (!strstr(seen, ":local:") && cb_topo_load("local", t, err, sizeof err) == 0)
+		printf("%-28s %s (built in)\n", "local", t->description);
+	free(t);
+	return 0;
+}
+
 static json_t *counts_json(const struct cb_topo *t, const struct cb_topo_counts *c)
 {
 	json_t *tiers = json_array(), *media = json_object();
@@ -151,10 +192,11 @@ static int run(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "gpus", required_argument, NULL, 'g' }, { "strict", no_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },      { "help", no_argument, NULL, 'h' },
+		{ "list", no_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long gpus = 0;
-	int strict = 0, as_json = 0, opt;
+	int strict = 0, as_json = 0, list = 0, opt;
 	char err[1024];
 	opterr = 0;
 	optind = 1;
@@ -169,11 +211,19 @@ static int run(int argc, char **argv)
 		case 's': strict = 1; break;
 		case 'j': as_json = 1; break;
 		case 'h': usage(stdout); return 0;
+		case 'l': list = 1; break;
 		default:
-			fprintf(stderr, "cpobench-report topo: unknown option '%s' (expected --gpus N, --strict, --json)\n",
+			fprintf(stderr, "cpobench-report topo: unknown option '%s' (expected --gpus N, --strict, --json or --list)\n",
 				argv[optind - 1]);
 			return 2;
 		}
+	}
+	if (list) {
+		if (optind != argc) {
+			fprintf(stderr, "cpobench-report topo: --list takes no topology (got '%s')\n", argv[optind]);
+			return 2;
+		}
+		return list_names();
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "cpobench-report topo: expected one topology FILE or NAME (got %d)\n", argc - optind);

@@ -131,6 +131,8 @@ static int begin_section(struct parse_state *ps, const char *section)
 		ps->kind = SEC_NONE;
 		return fail(ps, line, "empty section name (expected [topology], [tier NAME] or [media MEDIUM])");
 	}
+	for (size_t n = strlen(arg); n > 0 && isspace((unsigned char)arg[n - 1]); n--)
+		arg[n - 1] = '\0';
 	if (strcmp(word, "topology") == 0 && !arg[0]) {
 		if (ps->topo_line)
 			return fail(ps, line, "duplicate [topology] section (first at line %d)", ps->topo_line);

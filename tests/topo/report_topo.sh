@@ -77,6 +77,16 @@ report topo no-such-topology
 expect_status 2 "unknown name: exit 2"
 expect_fixed "topology 'no-such-topology' not found" "message names the topology"
 
+# --list: every shipped name with its description.
+report topo --list
+expect_status 0 "--list"
+for f in "$topo"/*.ini; do
+	name=$(basename "$f" .ini)
+	expect_output "^$name +[A-Za-z1-9]" "--list shows $name"
+done
+report topo --list local
+expect_status 2 "--list with a topology: exit 2"
+
 # Lookup: $CPOBENCH_TOPOLOGY_PATH first.
 sed 's/^name = local/name = shadow/' "$topo/local.ini" > "$tmpdir/local.ini"
 out=$(CPOBENCH_TOPOLOGY_PATH="$tmpdir" "$REPORT" topo local 2>&1); rc=$?

@@ -424,6 +424,21 @@ static void test_json(void)
 	json_decref(j);
 }
 
+static void test_text_forms(void)
+{
+	struct cb_topo t;
+	char err[600];
+	const char *crlf = "\xef\xbb\xbf[tier  x  ]\r\ngroup_size = 4\r\nbandwidth = 1 GB/s ; inline\r\nhops = 0\r\ncable = 0 m\r\n"
+			   "medium = COPPER\r\n";
+	ok(cb_topo_parse_string(crlf, "crlf.ini", &t, err, sizeof err) == 0, "BOM, CRLF, inline comment, upper-case medium (%s)", err);
+	is_str(t.tier[0].name, "x", "section name trimmed");
+	is_num(t.tier[0].bw_Bps, 1e9, 0, "value before an inline comment");
+	ok(cb_topo_parse_string("", "empty.ini", &t, err, sizeof err) == -1 && strstr(err, "empty.ini:1: no tiers"),
+	   "empty file: %s", err);
+	ok(cb_topo_parse_string("; only a comment\n", "c.ini", &t, err, sizeof err) == -1 && strstr(err, "c.ini:1: no tiers"),
+	   "comment-only file: %s", err);
+}
+
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -483,6 +498,7 @@ int main(void)
 	test_defaults_and_latency();
 	test_counts_reach_shipped(srcdir);
 	test_json();
+	test_text_forms();
 	test_lookup(srcdir);
 	return tap_done();
 }
