@@ -114,6 +114,11 @@ static int print_reach(const struct cb_topo *t)
 		int ok = cb_tier_reach_ok(t, i, &reach);
 		char lane[16];
 		snprintf(lane, sizeof lane, T->lane_gbps > 0 ? "%gG" : "-", T->lane_gbps);
+		if (T->lane_gbps <= 0) {
+			printf("%-14s %-16s %6s %7gm %8s  yes (no lane rate: a zero-length link)\n", T->name,
+			       medium_pair(T, med, sizeof med), lane, T->cable_m, "-");
+			continue;
+		}
 		printf("%-14s %-16s %6s %7gm %7gm  ", T->name, medium_pair(T, med, sizeof med), lane, T->cable_m, reach);
 		if (ok) {
 			printf("yes\n");

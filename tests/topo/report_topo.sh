@@ -93,4 +93,5 @@ out=$(CPOBENCH_TOPOLOGY_PATH="$tmpdir" "$REPORT" topo local 2>&1); rc=$?
 expect_output '^# topology: shadow ' "\$CPOBENCH_TOPOLOGY_PATH is searched before the shipped files"
 report topo local
 expect_output '^# topology: local ' "local by name"
+expect_output '^domain +copper +- +0m +- +yes \(no lane rate' "a zero-length link without a lane rate is feasible, shown without a reach"
 done_testing
