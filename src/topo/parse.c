@@ -284,8 +284,8 @@ static int tier_key(struct parse_state *ps, int k, const char *name, const char 
 		break;
 	case TK_LINKS_PER_ENDPOINT:
 		TRY(cb_number_parse(value, &T->links_per_endpoint, msg, sizeof msg));
-		if (T->links_per_endpoint <= 0)
-			return fail(ps, ps->line, "links_per_endpoint = %s: expected a number > 0", value);
+		if (T->links_per_endpoint <= 0 || T->links_per_endpoint > 4096)
+			return fail(ps, ps->line, "links_per_endpoint = %s: expected a number > 0 and <= 4096", value);
 		break;
 	case TK_SWITCH_RADIX:
 		TRY(cb_long_parse(value, 2, 1 << 20, &v, msg, sizeof msg));
@@ -314,7 +314,7 @@ static double reach_key_rate(const char *name)
 		return -1;
 	char *e;
 	double r = strtod(name + 6, &e);
-	if (e == name + 6 || (*e != 'g' && *e != 'G') || e[1] || !(r > 0))
+	if (e == name + 6 || (*e != 'g' && *e != 'G') || e[1] || !(r > 0 && r <= 1e6))
 		return -1;
 	return r;
 }
@@ -467,8 +467,11 @@ static int finish(struct parse_state *ps)
 				    t->tier[i - 1].group_size);
 		if (!kl[TK_ENCODING])
 			T->encoding = 1;
-		if (kl[TK_LANES])
+		if (kl[TK_LANES]) {
 			T->bw_Bps = T->lanes * T->lane_gbps * 1e9 / 8 * T->encoding;
+			if (!(T->bw_Bps <= 1e24))
+				return fail(ps, kl[TK_LANES], "[tier %s]: lanes x lane_rate is too large (expected a real fabric)", T->name);
+		}
 		if (!kl[TK_OVERSUB])
 			T->oversub = 1;
 		if (!kl[TK_RAILS])

@@ -116,7 +116,13 @@ int cb_qty_parse(const char *s, enum cb_qty kind, double *out, char *err, size_t
 	}
 	for (const struct unit *u = kinds[kind].units; u->name; u++)
 		if (strlen(u->name) == ulen && strncmp(p, u->name, ulen) == 0) {
-			*out = v * u->factor * scale;
+			double r = v * u->factor * scale;
+			/* Far beyond any fabric; keeps every derived sum and count finite. */
+			if (!(r <= 1e24)) {
+				snprintf(err, errlen, "'%s' is too large (expected %s such as '%s')", s, what, example);
+				return -1;
+			}
+			*out = r;
 			return 0;
 		}
 	snprintf(err, errlen, "'%s': unknown unit '%.*s' for %s (expected one of: %s)", s, (int)ulen, p, what, units);
@@ -132,6 +138,10 @@ int cb_number_parse(const char *s, double *out, char *err, size_t errlen)
 	}
 	if (*out < 0) {
 		snprintf(err, errlen, "'%s' is negative (expected a number >= 0)", s);
+		return -1;
+	}
+	if (*out > 1e9) {
+		snprintf(err, errlen, "'%s' is too large (expected a number <= 1e9)", s);
 		return -1;
 	}
 	return 0;

@@ -80,6 +80,8 @@ static void test_units(void)
 	qty_bad("3 m long", CB_QTY_LENGTH, "unexpected 'long'");
 	qty_bad("300 ns bidirectional", CB_QTY_TIME, "unexpected 'bidirectional'");
 	qty_bad("5 W", CB_QTY_ENERGY_PER_BIT, "unknown unit 'W' for an energy per bit");
+	qty_bad("1e300 TB/s", CB_QTY_BANDWIDTH, "too large");
+	qty_bad("1e30 km", CB_QTY_LENGTH, "too large");
 
 	double v;
 	char err[400];
@@ -87,6 +89,7 @@ static void test_units(void)
 	ok(cb_ratio_parse("3:2", &v, err, sizeof err) == 0 && v == 1.5, "ratio 3:2 = 1.5");
 	ok(cb_ratio_parse("2", &v, err, sizeof err) == 0 && v == 2, "ratio 2 = 2");
 	ok(cb_ratio_parse("1:2", &v, err, sizeof err) == -1 && strstr(err, "below 1:1"), "ratio 1:2 refused: %s", err);
+	ok(cb_number_parse("1e12", &v, err, sizeof err) == -1 && strstr(err, "too large"), "number 1e12 refused: %s", err);
 	ok(cb_ratio_parse("-2:1", &v, err, sizeof err) == -1 && strstr(err, "negative"), "ratio -2:1 refused: %s", err);
 	ok(cb_ratio_parse("two", &v, err, sizeof err) == -1 && strstr(err, "not a ratio"), "ratio 'two' refused: %s", err);
 	ok(cb_fraction_parse("128b/130b", &v, err, sizeof err) == 0 && fabs(v - 128. / 130) < 1e-15, "128b/130b");
