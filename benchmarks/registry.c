@@ -5,9 +5,11 @@
 #include <string.h>
 
 extern const struct cb_kernel cb_kernel_allreduce;
+extern const struct cb_kernel cb_kernel_alltoall;
 
 const struct cb_kernel *const cb_kernels[] = {
 	&cb_kernel_allreduce,
+	&cb_kernel_alltoall,
 	NULL,
 };
 

@@ -155,6 +155,8 @@ static int handle(struct cb_opts *o, int c, char *arg, char *err, size_t errlen)
 {
 	long v;
 	char *items[CB_MAX_LIST];
+	if (c == 'b' || c == 'e' || c == 'f')
+		o->sizes_given = 1;
 	switch (c) {
 	case 'b': return parse_size_opt("-b/--min-bytes", arg, &o->min_bytes, err, errlen);
 	case 'e': return parse_size_opt("-e/--max-bytes", arg, &o->max_bytes, err, errlen);

@@ -38,6 +38,7 @@ struct cb_opts {
 	long domain_size;          /* 0: ranks sharing a node form a domain */
 	const char *test_fault;    /* test-only fault injection, e.g. "corrupt" */
 	int help;
+	int sizes_given;           /* -b, -e or -f was on the command line */
 	char *cmdline;             /* argv joined, for the record */
 	char *algo_list;           /* storage behind algos[] */
 };

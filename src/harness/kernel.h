@@ -17,6 +17,8 @@
 #include "harness/mapping.h"
 #include "topo/topo.h"
 
+struct cb_column;  /* core/table.h */
+
 /* One measured variant: what the sweep hands the kernel for each row. */
 struct cb_case {
 	const char *algo;      /* one of kernel->algos */
@@ -29,6 +31,8 @@ struct cb_case {
 	int rank, nranks;
 	MPI_Comm comm;
 	const struct cb_opts *opts;
+	const struct cb_mapping *map;  /* domains, as in the kernel context */
+	void *kstate;                  /* the context's state, for hooks that see only the case */
 };
 
 /* Kernel-wide state: created once after options are parsed. */
@@ -40,6 +44,10 @@ struct cb_kernel_ctx {
 	int rank, nranks;
 	const struct cb_mapping *map;  /* domains and tier communicators */
 	const struct cb_topo *topo;    /* --topology, loaded on every rank; NULL without one */
+	/* init() may set: the algorithms run when --algo is not given (NULL: all). */
+	const char *const *default_algos;
+	/* init() may set: extra table columns (NULL: the kernel's `columns`). */
+	const struct cb_column *columns;
 };
 
 enum cb_kernel_flags {
@@ -67,6 +75,9 @@ struct cb_kernel {
 	double (*busbw_factor)(int nranks);
 	/* Element count of one row of `bytes` bytes. */
 	uint64_t (*count_of)(const struct cb_case *c);
+	/* Optional: the row's actual size once count is known (e.g. rounded down
+	 * to whole blocks per peer); default: the requested size. */
+	uint64_t (*bytes_of)(const struct cb_case *c);
 	/* Per-rank bytes the harness allocates for one send and one recv buffer. */
 	void (*buffer_bytes)(const struct cb_case *c, size_t *send, size_t *recv);
 	/* Scratch the kernel itself needs per rank at this case (memory check). */
@@ -80,6 +91,15 @@ struct cb_kernel {
 	void (*release)(struct cb_kernel_ctx *k, const struct cb_case *c);  /* after the case */
 	/* Extra JSON fields for a row (optional). */
 	void (*row_extra)(struct cb_kernel_ctx *k, const struct cb_case *c, json_t *row);
+
+	/* Optional: the kernel's own list of sizes (malloc'd into *sizes), used
+	 * instead of -b/-e/-f; return -1 to use the common sweep. */
+	long (*sizes)(struct cb_kernel_ctx *k, uint64_t **sizes);
+	/* Optional: on every rank after the timed iterations and the check, before
+	 * row_extra; may communicate (e.g. reduce the kernel's own samples). */
+	void (*collect)(struct cb_kernel_ctx *k, const struct cb_case *c);
+	/* Optional: extra table columns, read from the row's extra JSON fields. */
+	const struct cb_column *columns;   /* terminated by a NULL key */
 };
 
 /* The registry (benchmarks/registry.c). */

@@ -79,8 +79,12 @@ static void case_init(struct cb_case *c, const struct cb_kernel *K, struct cb_ke
 	c->nranks = k->nranks;
 	c->comm = k->comm;
 	c->opts = k->opts;
+	c->map = k->map;
+	c->kstate = k->state;
 	c->count = K->count_of ? K->count_of(c) : bytes / cb_dtype_size(dt);
 	c->bytes = K->count_of ? bytes : c->count * cb_dtype_size(dt);
+	if (K->bytes_of)
+		c->bytes = K->bytes_of(c);
 }
 
 /* Bytes per rank one variant needs: buffer slots plus kernel scratch. */
@@ -101,10 +105,26 @@ static int algo_index(const struct cb_kernel *K, const char *name)
 	return -1;
 }
 
+/* The sizes to measure: the kernel's own list, or the -b/-e/-f sweep. */
+static long sweep_sizes(const struct cb_kernel *K, struct cb_kernel_ctx *k, uint64_t **sizes)
+{
+	const struct cb_opts *o = k->opts;
+	long n = K->sizes ? K->sizes(k, sizes) : -1;
+	return n >= 0 ? n : cb_sizes_sweep(o->min_bytes, o->max_bytes, o->step_factor, sizes);
+}
+
 int cb_sweep_validate(const struct cb_kernel *K, struct cb_kernel_ctx *k, const struct cb_run_info *info)
 {
 	const struct cb_opts *o = k->opts;
 	char msg[768] = "";
+	uint64_t *sizes = NULL, max_bytes = o->max_bytes;
+	long nsizes = sweep_sizes(K, k, &sizes);
+	if (K->sizes && nsizes > 0) {
+		max_bytes = 0;
+		for (long i = 0; i < nsizes; i++)
+			max_bytes = sizes[i] > max_bytes ? sizes[i] : max_bytes;
+	}
+	free(sizes);
 	for (int i = 0; i < o->nalgos && !msg[0]; i++)
 		if (algo_index(K, o->algos[i]) < 0) {
 			int n = snprintf(msg, sizeof msg, "--algo: unknown algorithm '%s' for %s (expected", o->algos[i],
@@ -125,12 +145,12 @@ int cb_sweep_validate(const struct cb_kernel *K, struct cb_kernel_ctx *k, const 
 	for (int d = 0; d < o->ndtypes && !msg[0]; d++)
 		for (int a = 0; K->algos[a]; a++) {
 			struct cb_case c;
-			case_init(&c, K, k, o->max_bytes, o->dtypes[d], o->ops[0], K->algos[a], a);
+			case_init(&c, K, k, max_bytes, o->dtypes[d], o->ops[0], K->algos[a], a);
 			if (c.count > INT_MAX) {
 				char b[32];
 				snprintf(msg, sizeof msg,
 					 "-e/--max-bytes %s is %llu %s elements, more than an MPI count can hold (%d)",
-					 cb_size_format(o->max_bytes, b, sizeof b), (unsigned long long)c.count,
+					 cb_size_format(max_bytes, b, sizeof b), (unsigned long long)c.count,
 					 cb_dtype_name(c.dtype), INT_MAX);
 				break;
 			}
@@ -148,7 +168,7 @@ int cb_sweep_validate(const struct cb_kernel *K, struct cb_kernel_ctx *k, const 
 		snprintf(msg, sizeof msg,
 			 "-e/--max-bytes %s needs %s per rank (%s %s%s) x %d ranks on this node = %s, "
 			 "but only %s is available; lower -e%s",
-			 cb_size_format(o->max_bytes, a, sizeof a), cb_size_format(need, b, sizeof b), worst_algo,
+			 cb_size_format(max_bytes, a, sizeof a), cb_size_format(need, b, sizeof b), worst_algo,
 			 cb_dtype_name(worst_dt), o->off_cache ? ", --off-cache slots" : "", info->local_ranks,
 			 cb_size_format(node_need, c, sizeof c), cb_size_format(avail, d, sizeof d),
 			 o->off_cache ? " or drop --off-cache" : "");
@@ -250,6 +270,8 @@ static int run_case(const struct cb_kernel *K, struct cb_kernel_ctx *k, struct c
 		wrong = K->check(k, c, send, recv);
 	}
 	MPI_Reduce(&wrong, wrong_total, 1, MPI_UINT64_T, MPI_SUM, 0, k->comm);
+	if (K->collect)
+		K->collect(k, c);
 
 	memset(row, 0, sizeof *row);
 	if (k->rank == 0) {
@@ -282,7 +304,7 @@ int cb_sweep_run(const struct cb_kernel *K, struct cb_kernel_ctx *k,
 {
 	const struct cb_opts *o = k->opts;
 	uint64_t *sizes = NULL;
-	long nsizes = cb_sizes_sweep(o->min_bytes, o->max_bytes, o->step_factor, &sizes);
+	long nsizes = sweep_sizes(K, k, &sizes);
 	if (nsizes < 0)
 		return CB_EXIT_USAGE;
 
@@ -292,8 +314,9 @@ int cb_sweep_run(const struct cb_kernel *K, struct cb_kernel_ctx *k,
 		for (int i = 0; i < o->nalgos; i++)
 			algos[nalgos++] = o->algos[i];
 	else
-		for (int i = 0; K->algos[i] && nalgos < (int)(sizeof algos / sizeof algos[0]); i++)
-			algos[nalgos++] = K->algos[i];
+		for (int i = 0; (k->default_algos ? k->default_algos : K->algos)[i] &&
+				nalgos < (int)(sizeof algos / sizeof algos[0]); i++)
+			algos[nalgos++] = (k->default_algos ? k->default_algos : K->algos)[i];
 
 	int nops = (K->flags & CB_KERNEL_USES_OP) ? o->nops : 1;
 	double *samples = malloc((size_t)o->iters * sizeof *samples);
@@ -304,7 +327,7 @@ int cb_sweep_run(const struct cb_kernel *K, struct cb_kernel_ctx *k,
 		goto out;
 	}
 	if (k->rank == 0)
-		cb_table_header(out);
+		cb_table_header_cols(out, k->columns ? k->columns : K->columns);
 	cb_watchdog_init(k->comm, o->timeout_s);
 
 	for (long si = 0; si < nsizes && status != CB_EXIT_USAGE; si++) {
@@ -330,7 +353,7 @@ int cb_sweep_run(const struct cb_kernel *K, struct cb_kernel_ctx *k,
 						goto sizes_done;
 					}
 					if (k->rank == 0) {
-						cb_table_row(out, &row);
+						cb_table_row_cols(out, &row, k->columns ? k->columns : K->columns);
 						cb_result_add_row(res, &row);
 						json_decref(row.extra);
 						if (wrong && status == CB_EXIT_OK)
