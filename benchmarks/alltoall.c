@@ -726,6 +726,10 @@ static void a2a_row_extra(struct cb_kernel_ctx *k, const struct cb_case *c, json
 	}
 	/* Per tier, per operation: sum over ranks (energy) and max over ranks (time). */
 	json_object_set_new(row, "tiers", json_pack("[s, s]", tier_names[0], tier_names[1]));
+	/* With --topology: its innermost tier holds the domain; every byte that
+	 * leaves the domain is put on the next tier out (the mapping has two levels). */
+	if (k->topo && k->topo->ntiers > 1)
+		json_object_set_new(row, "tier_names", json_pack("[s, s]", k->topo->tier[0].name, k->topo->tier[1].name));
 	json_object_set_new(row, "tier_accounting", json_string(s->accounting_counted ? "sent" : "payload"));
 	json_object_set_new(row, "intra_bytes", json_integer((json_int_t)s->tier_sum[0]));
 	json_object_set_new(row, "cross_bytes", json_integer((json_int_t)s->tier_sum[1]));

@@ -59,4 +59,8 @@ jq -e '.rows[0] | .bytes == 96 and .bytes_per_peer == 32' "$tmpdir/r.json" >/dev
 	&& ok "100 B at 3 ranks rounds down to 96 B (8 floats per peer)" || not_ok "rounding: $(jq -c '.rows[0] | [.bytes, .bytes_per_peer]' "$tmpdir/r.json")"
 expect_output "size = bytes each rank sends in total.*bytes_per_peer = size/p" "header states both size conventions"
 expect_output "per-peer +intra-dom +cross-dom" "table shows per-peer size and per-tier bytes"
+mpi 2 alltoall --topology gb200-nvl72-cpo -b 64 -e 64 -n 1 -w 0 --algo pairwise --json "$tmpdir/topo.json"
+jq -e '.rows[0].tier_names == ["nvlink", "leaf"]' "$tmpdir/topo.json" >/dev/null \
+	&& ok "--topology: rows name the topology's tiers for intra- and cross-domain bytes" \
+	|| not_ok "tier names: $(jq -c '.rows[0].tier_names' "$tmpdir/topo.json")"
 done_testing
