@@ -8,7 +8,7 @@
 enum { TAG_INTRA = 403, TAG_GATHER, TAG_LEADERS, TAG_SCATTER };
 
 struct cb_a2a_hier {
-	MPI_Comm comm, domain_comm, cross_comm;
+	MPI_Comm domain_comm, cross_comm;
 	int rank, p, ndomains, domain, d, dl;  /* my domain, its size, my index in it */
 	int *first;        /* members of domain D: member[first[D] .. first[D+1]) */
 	int *member;       /* world ranks, by domain, ascending inside one */
@@ -16,7 +16,6 @@ struct cb_a2a_hier {
 	int *off;          /* index in others[] where domain D starts (mine: unused) */
 	int *cross_domain; /* leaders: domain of each rank of cross_comm */
 	int ncross;
-	const int *domain_of;
 };
 
 struct leader { int rank, domain; };
@@ -32,7 +31,6 @@ struct cb_a2a_hier *cb_a2a_hier_plan(const struct cb_mapping *m)
 	if (!h)
 		return NULL;
 	int p = m->nranks, N = m->ndomains;
-	h->comm = MPI_COMM_NULL;
 	h->domain_comm = m->domain_comm;
 	h->cross_comm = m->cross_comm;
 	h->rank = m->rank;
@@ -41,7 +39,6 @@ struct cb_a2a_hier *cb_a2a_hier_plan(const struct cb_mapping *m)
 	h->domain = m->domain;
 	h->d = m->domain_size;
 	h->dl = m->domain_rank;
-	h->domain_of = m->domain_of;
 	h->first = calloc((size_t)N + 1, sizeof(int));
 	h->member = malloc((size_t)p * sizeof(int));
 	h->others = malloc(((size_t)p - (size_t)h->d + 1) * sizeof(int));
