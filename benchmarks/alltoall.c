@@ -217,8 +217,8 @@ static long moe_tokens(const struct a2a_cfg *cfg, const struct cb_case *c)
 static uint64_t a2a_count(const struct cb_case *c)
 {
 	const struct a2a_state *s = c->kstate;
-	if (s->cfg->moe)
-		return (uint64_t)moe_tokens(s->cfg, c) * (uint64_t)s->cfg->topk * (uint64_t)s->cfg->hidden;
+	if (s->cfg->moe)   /* elements a rank sends in dispatch + combine */
+		return 2 * (uint64_t)moe_tokens(s->cfg, c) * (uint64_t)s->cfg->topk * (uint64_t)s->cfg->hidden;
 	uint64_t elems = c->bytes / cb_dtype_size(c->dtype);
 	return elems / (uint64_t)c->nranks * (uint64_t)c->nranks;
 }
@@ -227,6 +227,17 @@ static uint64_t a2a_bytes_of(const struct cb_case *c)
 {
 	const struct a2a_state *s = c->kstate;
 	return s->cfg->moe ? c->bytes : c->count * cb_dtype_size(c->dtype);
+}
+
+/* moe with --elem-bytes: the element is not the --dtype, name it by size. */
+static const char *a2a_dtype_name(const struct cb_case *c)
+{
+	static const char *const by_size[] = { NULL, "8-bit", "16-bit", "24-bit", "32-bit", "40-bit", "48-bit",
+					       "56-bit", "64-bit", "72-bit", "80-bit", "88-bit", "96-bit",
+					       "104-bit", "112-bit", "120-bit", "128-bit" };
+	const struct a2a_state *s = c->kstate;
+	size_t eb = elem_bytes(s->cfg, c->dtype);
+	return s->cfg->moe && eb != cb_dtype_size(c->dtype) && eb < 17 ? by_size[eb] : cb_dtype_name(c->dtype);
 }
 
 static long a2a_sizes(struct cb_kernel_ctx *k, uint64_t **sizes)
@@ -262,7 +273,7 @@ static void a2a_buffers(const struct cb_case *c, size_t *send, size_t *recv)
 	 * experts (dispatch), then my token copies back (combine). */
 	const struct moe_plan *pl = plan_for(s, moe_tokens(s->cfg, c));
 	size_t row = (size_t)s->cfg->hidden * elem_bytes(s->cfg, c->dtype);
-	size_t mine = (size_t)c->count / (size_t)s->cfg->hidden * row;
+	size_t mine = (size_t)moe_tokens(s->cfg, c) * (size_t)s->cfg->topk * row;
 	*send = mine;
 	*recv = (pl ? (size_t)pl->recv_rows * row : 0) + mine;
 }
@@ -780,6 +791,7 @@ const struct cb_kernel cb_kernel_alltoall = {
 	.busbw_factor = cb_busbw_alltoall,
 	.count_of = a2a_count,
 	.bytes_of = a2a_bytes_of,
+	.dtype_name = a2a_dtype_name,
 	.buffer_bytes = a2a_buffers,
 	.scratch_bytes = a2a_scratch,
 	.prepare = a2a_prepare,

@@ -78,6 +78,9 @@ struct cb_kernel {
 	/* Optional: the row's actual size once count is known (e.g. rounded down
 	 * to whole blocks per peer); default: the requested size. */
 	uint64_t (*bytes_of)(const struct cb_case *c);
+	/* Optional: the row's element type name when it is not the --dtype's
+	 * (e.g. a kernel-specific element size); default cb_dtype_name(). */
+	const char *(*dtype_name)(const struct cb_case *c);
 	/* Per-rank bytes the harness allocates for one send and one recv buffer. */
 	void (*buffer_bytes)(const struct cb_case *c, size_t *send, size_t *recv);
 	/* Scratch the kernel itself needs per rank at this case (memory check). */

@@ -279,7 +279,7 @@ static int run_case(const struct cb_kernel *K, struct cb_kernel_ctx *k, struct c
 		row->algo = c->algo;
 		row->bytes = c->bytes;
 		row->count = c->count;
-		row->dtype = cb_dtype_name(c->dtype);
+		row->dtype = K->dtype_name ? K->dtype_name(c) : cb_dtype_name(c->dtype);
 		row->op = cb_op_name(c->op);
 		row->in_place = c->in_place;
 		row->iters = o->iters;

@@ -58,6 +58,14 @@ expect_status 0 "uniform, --elem-bytes 2, passes --check"
 jq -e '.rows[0] | .elem_bytes == 2 and (.dispatch.cross_bytes / (.dispatch.local_bytes + .dispatch.intra_bytes + .dispatch.cross_bytes) - 0.5 | fabs) < 0.05' \
 	"$tmpdir/u.json" >/dev/null && ok "uniform: half the dispatched bytes cross domains" \
 	|| not_ok "uniform shares: $(jq -c '.rows[0].dispatch' "$tmpdir/u.json")"
+jq -e '.rows[0] | .dtype == "16-bit" and .count == 2 * 2000 * 2 * 4 and .bytes == .count * 2' "$tmpdir/u.json" >/dev/null \
+	&& ok "--elem-bytes 2: type 16-bit, count = elements sent, bytes = count x 2" \
+	|| not_ok "elem-bytes row: $(jq -c '.rows[0] | [.dtype, .count, .bytes]' "$tmpdir/u.json")"
+if "$top_builddir/cpobench-report" check "$tmpdir/u.json" "$tmpdir/z4.json" "$tmpdir/one.json" >"$tmpdir/check.out" 2>&1; then
+	ok "cpobench-report check accepts moe result files"
+else
+	not_ok "cpobench-report check on moe files"; diag < "$tmpdir/check.out"
+fi
 
 mpi 3 alltoall --pattern moe --tokens 8 --hidden 16 -n 2 -w 0 -c --test-fault corrupt --json "$tmpdir/x.json"
 expect_status 1 "moe: a corrupted byte gives exit status 1"

@@ -59,6 +59,11 @@ jq -e '.rows[0] | .bytes == 96 and .bytes_per_peer == 32' "$tmpdir/r.json" >/dev
 	&& ok "100 B at 3 ranks rounds down to 96 B (8 floats per peer)" || not_ok "rounding: $(jq -c '.rows[0] | [.bytes, .bytes_per_peer]' "$tmpdir/r.json")"
 expect_output "size = bytes each rank sends in total.*bytes_per_peer = size/p" "header states both size conventions"
 expect_output "per-peer +intra-dom +cross-dom" "table shows per-peer size and per-tier bytes"
+if "$top_builddir/cpobench-report" check "$tmpdir"/t-*.json >"$tmpdir/check.out" 2>&1; then
+	ok "cpobench-report check accepts alltoall result files"
+else
+	not_ok "cpobench-report check on alltoall files"; diag < "$tmpdir/check.out"
+fi
 mpi 2 alltoall --topology gb200-nvl72-cpo -b 64 -e 64 -n 1 -w 0 --algo pairwise --json "$tmpdir/topo.json"
 jq -e '.rows[0].tier_names == ["nvlink", "leaf"]' "$tmpdir/topo.json" >/dev/null \
 	&& ok "--topology: rows name the topology's tiers for intra- and cross-domain bytes" \
