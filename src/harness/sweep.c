@@ -37,8 +37,14 @@ static long slot_count(const struct cb_opts *o, size_t stride)
 {
 	if (!o->off_cache)
 		return 1;
+	/* Enough slots to span 2x the LLC, but never more than the iterations
+	 * use (IMB's -off_cache does the same): tiny messages stay cache-warm
+	 * either way, and millions of slots would only cost memory and time. */
 	uint64_t llc2 = 2 * cb_hwinfo_llc_bytes();
 	uint64_t n = (llc2 + stride - 1) / (stride ? stride : 1);
+	uint64_t used = (uint64_t)o->warmup + (uint64_t)o->iters + 1;
+	if (n > used)
+		n = used;
 	return n < 2 ? 2 : (long)n;
 }
 
