@@ -104,7 +104,10 @@ static void check_one(struct cb_inputs *s, struct cb_input *in)
 	}
 	struct cb_topo *topo = calloc(1, sizeof *topo);
 	struct cb_model m;
-	int have_topo = in->topo_name && cb_topo_load(in->topo_name, topo, err, sizeof err) == 0;
+	/* The file the run used when it is still there, else the shipped name. */
+	const char *tpath = json_string_value(json_object_get(json_object_get(in->doc, "topology"), "path"));
+	int have_topo = (tpath && tpath[0] == '/' && cb_topo_load(tpath, topo, err, sizeof err) == 0) ||
+			(in->topo_name && cb_topo_load(in->topo_name, topo, err, sizeof err) == 0);
 	if (emulated) {
 		if (!have_topo) {
 			snprintf(in->no_check_why, sizeof in->no_check_why,
@@ -139,9 +142,12 @@ static void check_one(struct cb_inputs *s, struct cb_input *in)
 			free(topo);
 			return;
 		}
+		/* One fit (ping-pong rows without a tier) stands for every tier of the run. */
 		int k = s->calib.ntiers < m.ntiers ? s->calib.ntiers : m.ntiers;
+		if (s->calib.ntiers == 1)
+			k = m.ntiers;
 		for (int i = 0; i < k; i++)
-			cb_model_calibrate(&m, i, &s->calib.fit[i]);
+			cb_model_calibrate(&m, i, &s->calib.fit[s->calib.ntiers == 1 ? 0 : i]);
 		snprintf(in->check_how, sizeof in->check_how,
 			 "model on %s, %ld ranks, %d tier(s) calibrated from the ping-pong fit of %s", topo->name,
 			 in->ranks, k, s->calib_from);

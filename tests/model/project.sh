@@ -50,6 +50,17 @@ expect_status 0 "kvcache projection"
 b=$(printf '%s\n' "$out" | awk -F, 'NR==2{print $18}')
 [ "$b" = "1.20796e+09" ] && ok "OPT-66B 512 tokens = 1.208e9 B" || not_ok "kv bytes $b"
 
+# Calibration from a ping-pong result: tier 0 takes the fit, time = alpha + n / B.
+run project --topology local --gpus 2 --kernel pingpong -b 64K -e 64K --optics as-built \
+	--calibrate "$top_srcdir/tests/model/data/pingpong-sample.json"
+expect_status 0 "calibrated projection"
+expect_output '^# calibrated: tier 0 alpha [0-9.]+ us, [0-9.]+ GB/s \(ping-pong fit, max error [0-9.]+ %\)' "calibration stated"
+set -- $(printf '%s\n' "$out" | sed -n 's/^# calibrated: tier 0 alpha \([0-9.]*\) us, \([0-9.]*\) GB\/s.*/\1 \2/p')
+want=$(awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", a + 65536 / (b * 1e3)}')
+got=$(printf '%s\n' "$out" | awk '$1=="pingpong"{print $6}')
+awk -v w="$want" -v g="$got" 'BEGIN{exit !((g - w) < 0.002 && (w - g) < 0.002)}' \
+	&& ok "calibrated ping-pong 64 KiB = alpha + n/B = $want us" || not_ok "calibrated time $got, expected $want"
+
 # Full sweep finishes (speed is measured by bench/project_sweep.sh, not here).
 run project --topology scaleout-1m-cpo --kernel all --optics all --gpus 8:1048576 -b 1 -e 512M --csv "$tmpdir/full.csv"
 expect_status 0 "full sweep: every kernel x 5 media x 30 sizes x 8..1M GPUs"
