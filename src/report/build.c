@@ -438,6 +438,15 @@ static double fastest(const struct cb_model *m, const char *kernel, double n, co
 	return t;
 }
 
+/* Energy of an operation in the tiers above the innermost: the part the optics choice changes. */
+static double outer_energy(const struct cb_model *m, const struct cb_model_cost *cost)
+{
+	double e = 0;
+	for (int i = 1; i < m->ntiers; i++)
+		e += cost->tier_bytes[i] * 8.0 * cb_model_tier_j_per_bit(m, i);
+	return e;
+}
+
 struct proj {
 	const struct cb_topo *topo, *scaleout;
 	long gpus[CB_MODEL_MAX_TIERS * 4 + 32];
@@ -511,8 +520,9 @@ static int projection_section(struct ctx *c, const struct proj *p, const char *c
 	FILE *csv = open_out(c, "projection-gpus.csv");
 	if (!csv)
 		return -1;
-	fprintf(csv, "medium,gpus,allreduce_bytes,allreduce_algo,allreduce_us,energy_J,alltoall_bytes,alltoall_algo,"
-		     "alltoall_us,port_W,switch_W,power_W,link_failures_per_day,job_interruptions_per_day,reach_ok\n");
+	fprintf(csv, "medium,gpus,allreduce_bytes,allreduce_algo,allreduce_us,energy_J,energy_outside_innermost_J,"
+		     "alltoall_bytes,alltoall_algo,alltoall_us,port_W,switch_W,power_W,link_failures_per_day,"
+		     "job_interruptions_per_day,reach_ok\n");
 	FILE *df = open_out(c, "f-allreduce-gpus.dat"), *de = open_out(c, "e-energy-gpus.dat"),
 	     *dp = open_out(c, "e-power-gpus.dat");
 	if (!df || !de || !dp) {
@@ -524,7 +534,7 @@ static int projection_section(struct ctx *c, const struct proj *p, const char *c
 		const char *mname = cb_medium_name(o->optics[i]);
 		long first_bad = 0;
 		fprintf(df, "# %s: gpus time_us algorithm\n", mname);
-		fprintf(de, "# %s: gpus energy_J_per_allreduce\n", mname);
+		fprintf(de, "# %s: gpus energy_J_per_allreduce_outside_the_innermost_tier total_J\n", mname);
 		fprintf(dp, "# %s: gpus network_power_MW\n", mname);
 		for (int g = 0; g < p->ngpus; g++) {
 			if (proj_init(c, p, &m, p->gpus[g], o->optics[i]) != 0) {
@@ -544,10 +554,11 @@ static int projection_section(struct ctx *c, const struct proj *p, const char *c
 			if (!reach.all_ok && !first_bad)
 				first_bad = p->gpus[g];
 			fprintf(df, "%ld %.9g %s\n", p->gpus[g], t * 1e6, a);
-			fprintf(de, "%ld %.9g\n", p->gpus[g], cost.energy_j);
+			double eo = outer_energy(&m, &cost);
+			fprintf(de, "%ld %.9g %.9g\n", p->gpus[g], eo > 0 ? eo : NAN, cost.energy_j);
 			fprintf(dp, "%ld %.9g\n", p->gpus[g], pw.total_w * 1e-6);
-			fprintf(csv, "%s,%ld,%llu,%s,%.9g,%.9g,%llu,%s,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%d\n", mname,
-				p->gpus[g], (unsigned long long)o->allreduce_bytes, a, t * 1e6, cost.energy_j,
+			fprintf(csv, "%s,%ld,%llu,%s,%.9g,%.9g,%.9g,%llu,%s,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%d\n", mname,
+				p->gpus[g], (unsigned long long)o->allreduce_bytes, a, t * 1e6, cost.energy_j, eo,
 				(unsigned long long)o->alltoall_bytes, a2, t2 * 1e6, pw.port_w, pw.switch_w, pw.total_w,
 				rel.link_failures_per_day, rel.job_interruptions_per_day, reach.all_ok);
 		}
@@ -605,9 +616,13 @@ static int projection_section(struct ctx *c, const struct proj *p, const char *c
 	var(vars, common, "e-energy-gpus.dat");
 	style_words(vars, o->noptics, NULL, NULL);
 	var(vars, "logy = 10");
-	var(vars, "ptitle = 'Network energy of one all-reduce of %s per GPU on %s'\nylabel = 'energy per operation (J)'",
-	    fmt_size((double)o->allreduce_bytes, b1, sizeof b1), p->topo->name);
-	plot(c, "e-energy-gpus", "series", vars, "network energy per all-reduce against GPU count, per medium", s2);
+	var(vars, "ptitle = 'Network energy of one all-reduce of %s per GPU on %s, outside the %s tier'\n"
+		  "ylabel = 'energy per operation (J), tiers the optics change'",
+	    fmt_size((double)o->allreduce_bytes, b1, sizeof b1), p->topo->name, p->topo->tier[0].name);
+	plot(c, "e-energy-gpus", "series", vars,
+	     "network energy per all-reduce spent outside the innermost tier (the part the optics change; the total, "
+	     "innermost tier included, is in the table and projection-gpus.csv), against GPU count, per medium",
+	     s2);
 	vars[0] = '\0';
 	var(vars, common, "e-power-gpus.dat");
 	style_words(vars, o->noptics, NULL, NULL);
@@ -618,8 +633,8 @@ static int projection_section(struct ctx *c, const struct proj *p, const char *c
 	plot(c, "e-power-gpus", "series", vars, "network power against GPU count, per medium", s2);
 
 	/* table at a few GPU counts */
-	md(c, "| medium | GPUs | all-reduce %s | energy/op | all-to-all %s | network power | link failures/day | "
-	      "job interruptions/day | reach |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n",
+	md(c, "| medium | GPUs | all-reduce %s | energy/op (outside innermost) | all-to-all %s | network power | "
+	      "link failures/day | job interruptions/day | reach |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n",
 	   fmt_size((double)o->allreduce_bytes, b1, sizeof b1), fmt_size((double)o->alltoall_bytes, b2, sizeof b2));
 	for (int i = 0; i < o->noptics; i++)
 		for (int g = 0; g < p->ngpus; g++) {
@@ -637,8 +652,9 @@ static int projection_section(struct ctx *c, const struct proj *p, const char *c
 			cb_model_power(&m, &pw);
 			cb_model_reliability(&m, &rel);
 			cb_model_reach(&m, &reach);
-			md(c, "| %s | %ld | %s (%s) | %.3g J | %s (%s) | %s | %.3g | %.3g | %s |\n",
+			md(c, "| %s | %ld | %s (%s) | %.3g J (%.3g J) | %s (%s) | %s | %.3g | %.3g | %s |\n",
 			   cb_medium_name(o->optics[i]), p->gpus[g], fmt_time(t * 1e6, b1, sizeof b1), a, cost.energy_j,
+			   outer_energy(&m, &cost),
 			   fmt_time(t2 * 1e6, b2, sizeof b2), a2, fmt_power(pw.total_w, b3, sizeof b3),
 			   rel.link_failures_per_day, rel.job_interruptions_per_day, reach.all_ok ? "ok" : "**NO**");
 		}
@@ -848,9 +864,9 @@ static int headline_section(struct ctx *c, const struct proj *p)
 		goto out;
 	struct cb_kv_params kp = { .preset = cb_kv_preset_find(o->kv_model), .dtype_bytes = 2, .tp = 8,
 				   .prefill_flops = 36e12 };
-	enum { AR, A2A, KV, EN, PW, FAIL, NMET };
+	enum { AR, A2A, KV, EN, ENO, PW, FAIL, NMET };
 	const char *metric[NMET] = { "all-reduce time", "all-to-all time", "KV transfer time", "energy per all-reduce",
-				     "network power", "link failures/day" };
+				     "of it outside the rack", "network power", "link failures/day" };
 	double v[3][NMET];
 	const char *algo[3][2];
 	for (int k = 0; k < 3; k++) {
@@ -860,6 +876,7 @@ static int headline_section(struct ctx *c, const struct proj *p)
 		struct cb_kv_cost kc;
 		v[k][AR] = fastest(&cfg[k].m, "allreduce", (double)o->allreduce_bytes, &algo[k][0], &cost) * 1e6;
 		v[k][EN] = cost.energy_j;
+		v[k][ENO] = outer_energy(&cfg[k].m, &cost);
 		v[k][A2A] = fastest(&cfg[k].m, "alltoall", (double)o->alltoall_bytes, &algo[k][1], NULL) * 1e6;
 		cb_kv_cost(&cfg[k].m, 1, &kp, (double)o->kv_tokens, &kc);
 		v[k][KV] = kc.transfer_s * 1e6;
@@ -873,7 +890,7 @@ static int headline_section(struct ctx *c, const struct proj *p)
 		goto out;
 	fprintf(d, "# metric  relative value per configuration (first = 1)\n");
 	fprintf(csv, "metric,unit,%s,%s,%s\n", cfg[0].title, cfg[1].title, cfg[2].title);
-	const char *unit[NMET] = { "us", "us", "us", "J", "W", "per day" };
+	const char *unit[NMET] = { "us", "us", "us", "J", "J", "W", "per day" };
 	for (int j = 0; j < NMET; j++) {
 		fprintf(d, "\"%s\"", metric[j]);
 		fprintf(csv, "%s,%s", metric[j], unit[j]);
@@ -901,8 +918,8 @@ static int headline_section(struct ctx *c, const struct proj *p)
 		for (int k = 0; k < 3; k++) {
 			if (j == PW)
 				md(c, " %s", fmt_power(v[k][j], b1, sizeof b1));
-			else if (j == EN || j == FAIL)
-				md(c, " %.3g%s", v[k][j], j == EN ? " J" : "");
+			else if (j == EN || j == ENO || j == FAIL)
+				md(c, " %.3g%s", v[k][j], j == FAIL ? "" : " J");
 			else
 				md(c, " %s", fmt_time(v[k][j], b1, sizeof b1));
 			if (j <= A2A)
@@ -914,14 +931,14 @@ static int headline_section(struct ctx *c, const struct proj *p)
 	md(c, "\n**What CPO changes.** On a scale-out link CPO saves only the DSP module's latency: one crossing of the "
 	      "tier above the rack costs %s with pluggable optics and %s with CPO (%.0f ns less, %.1f %%), so the "
 	      "all-reduce changes by %+.2f %% and the all-to-all by %+.2f %%. Its large effects are elsewhere: network "
-	      "power %s (%+.0f %%) and link failures %+.0f %% for the same job, and — above all — the NVLink domain it "
+	      "power %s (%+.0f %%), the all-reduce's energy outside the rack %+.0f %% and link failures %+.0f %% for the same job, and — above all — the NVLink domain it "
 	      "makes possible: as one NVL576 domain the same all-to-all takes %s instead of %s (x%.2f) and the KV "
 	      "transfer %s instead of %s, because traffic between racks runs at NVLink bandwidth (%.0f GB/s per GPU) "
 	      "instead of the scale-out NIC's %.0f GB/s; copper cannot build that domain (1 m at 200 Gb/s per lane "
 	      "against %g m between racks, section 5).\n\n",
 	   fmt_time(a_pl * 1e6, hb[0], 64), fmt_time(a_cpo * 1e6, hb[1], 64), (a_pl - a_cpo) * 1e9,
 	   100 * (a_pl - a_cpo) / a_pl, 100 * (v[1][AR] - v[0][AR]) / v[0][AR], 100 * (v[1][A2A] - v[0][A2A]) / v[0][A2A],
-	   fmt_power(v[1][PW], hb[2], 64), 100 * (v[1][PW] - v[0][PW]) / v[0][PW],
+	   fmt_power(v[1][PW], hb[2], 64), 100 * (v[1][PW] - v[0][PW]) / v[0][PW], 100 * (v[1][ENO] - v[0][ENO]) / v[0][ENO],
 	   100 * (v[1][FAIL] - v[0][FAIL]) / v[0][FAIL], fmt_time(v[2][A2A], hb[3], 64), fmt_time(v[0][A2A], hb[4], 64),
 	   v[2][A2A] / v[0][A2A], fmt_time(v[2][KV], hb[5], 64), fmt_time(v[0][KV], hb[6], 64),
 	   cfg[2].m.t[1].bw_Bps * 1e-9, cfg[0].m.t[1].bw_Bps * 1e-9,
