@@ -2,7 +2,8 @@
  * allreduce: every rank ends with the element-wise reduction of all ranks'
  * vectors.  Size = bytes of one rank's vector (nccl-tests' convention);
  * busbw factor 2(p-1)/p.  Algorithms: the library's MPI_Allreduce, and our
- * ring and Rabenseifner on point-to-point (src/coll).
+ * ring, Rabenseifner and hierarchical (over the run's domains: --domain-size,
+ * nodes or --topology) on point-to-point (src/coll).
  */
 #include "config.h"
 #include "harness/kernel.h"
@@ -13,11 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { ALGO_MPI, ALGO_RING, ALGO_RABENSEIFNER };
-static const char *const allreduce_algos[] = { "mpi", "ring", "rabenseifner", NULL };
+enum { ALGO_MPI, ALGO_RING, ALGO_RABENSEIFNER, ALGO_HIER };
+static const char *const allreduce_algos[] = { "mpi", "ring", "rabenseifner", "hier", NULL };
 
 struct allreduce_state {
 	void *scratch;
+	struct cb_hier_plan hier;   /* built on first use: the mapping is fixed for the run */
+	int have_hier;
 	double expected[CB_PATTERN_PERIOD];
 };
 
@@ -33,9 +36,23 @@ static void allreduce_buffers(const struct cb_case *c, size_t *send, size_t *rec
 	*recv = b;
 }
 
+/* The hier plan, as every rank computes it from the mapping. */
+static int hier_plan(const struct cb_case *c, struct cb_hier_plan *p)
+{
+	return cb_hier_plan_build(p, c->map->domain_of, c->map->nranks, c->map->rank);
+}
+
 static size_t allreduce_scratch(const struct cb_case *c)
 {
 	size_t ds = cb_dtype_size(c->dtype);
+	if (c->algo_index == ALGO_HIER) {
+		struct cb_hier_plan p;
+		if (hier_plan(c, &p) != 0)
+			return (size_t)c->count * ds;
+		size_t n = cb_allreduce_hier_scratch_bytes(&p, c->count, ds);
+		cb_hier_plan_free(&p);
+		return n;
+	}
 	if (c->algo_index == ALGO_RING)
 		return cb_allreduce_ring_scratch_bytes(c->count, c->nranks, ds);
 	if (c->algo_index == ALGO_RABENSEIFNER)
@@ -53,6 +70,9 @@ static int allreduce_init(struct cb_kernel_ctx *k, char *err, size_t errlen)
 
 static void allreduce_fini(struct cb_kernel_ctx *k)
 {
+	struct allreduce_state *s = k->state;
+	if (s && s->have_hier)
+		cb_hier_plan_free(&s->hier);
 	free(k->state);
 	k->state = NULL;
 }
@@ -60,6 +80,11 @@ static void allreduce_fini(struct cb_kernel_ctx *k)
 static int allreduce_prepare(struct cb_kernel_ctx *k, const struct cb_case *c)
 {
 	struct allreduce_state *s = k->state;
+	if (c->algo_index == ALGO_HIER && !s->have_hier) {
+		if (hier_plan(c, &s->hier) != 0)
+			return -1;
+		s->have_hier = 1;
+	}
 	size_t n = allreduce_scratch(c);
 	s->scratch = n ? malloc(n) : NULL;
 	if (n && !s->scratch)
@@ -96,6 +121,9 @@ static int allreduce_run(struct cb_kernel_ctx *k, const struct cb_case *c, void 
 	switch (c->algo_index) {
 	case ALGO_RING: return cb_allreduce_ring(in, recv, c->count, dt, op, c->comm, s->scratch);
 	case ALGO_RABENSEIFNER: return cb_allreduce_rabenseifner(in, recv, c->count, dt, op, c->comm, s->scratch);
+	case ALGO_HIER:
+		return cb_allreduce_hier(in, recv, c->count, dt, op, &s->hier, c->comm, k->map->domain_comm,
+					 k->map->cross_comm, s->scratch);
 	default: return MPI_Allreduce(in, recv, (int)c->count, dt, op, c->comm);
 	}
 }
