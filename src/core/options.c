@@ -9,7 +9,7 @@
 
 enum {
 	OPT_INPLACE = 256, OPT_OFFCACHE, OPT_JSON, OPT_OUTDIR, OPT_TIMEOUT, OPT_ALGO,
-	OPT_DTYPE, OPT_OP, OPT_TOPOLOGY, OPT_DOMAIN, OPT_TESTFAULT, OPT_KERNEL_BASE = 512
+	OPT_DTYPE, OPT_OP, OPT_TOPOLOGY, OPT_DOMAIN, OPT_TESTFAULT, OPT_BIND, OPT_KERNEL_BASE = 512
 };
 
 static const struct option common_opts[] = {
@@ -31,6 +31,7 @@ static const struct option common_opts[] = {
 	{ "topology", required_argument, NULL, OPT_TOPOLOGY },
 	{ "domain-size", required_argument, NULL, OPT_DOMAIN },
 	{ "test-fault", required_argument, NULL, OPT_TESTFAULT },
+	{ "bind", required_argument, NULL, OPT_BIND },
 };
 #define NCOMMON (sizeof common_opts / sizeof common_opts[0])
 
@@ -213,6 +214,13 @@ static int handle(struct cb_opts *o, int c, char *arg, char *err, size_t errlen)
 		}
 		return parse_long_opt("--domain-size", arg, 1, 1L << 30, &o->domain_size, err, errlen);
 	case OPT_TESTFAULT: o->test_fault = arg; return 0;
+	case OPT_BIND:
+		if (strcmp(arg, "core") == 0 || strcmp(arg, "none") == 0) {
+			o->bind_none = arg[0] == 'n';
+			return 0;
+		}
+		snprintf(err, errlen, "--bind: '%s' is not a binding policy (expected core or none)", arg);
+		return -1;
 	default: return -1;
 	}
 }
@@ -303,6 +311,8 @@ void cb_opts_usage(FILE *f, const char *kernel, const char *summary, const char 
 		"placement:\n"
 		"  --topology FILE|NAME     fabric description (see topologies/README.md)\n"
 		"  --domain-size N|auto     group N consecutive ranks into a domain (default: ranks per node)\n"
+		"  --bind core|none         bind each unbound rank to a core with hwloc (default core; a binding\n"
+		"                           the launcher already set is kept and recorded)\n"
 		"output:\n"
 		"  --json FILE              result file (default DIR/<kernel>-<date>-<id>.json, CSV beside it)\n"
 		"  --output-dir DIR         directory for result files (default results)\n"

@@ -36,6 +36,7 @@ struct cb_opts {
 	const char *output_dir;
 	const char *topology;      /* file or shipped name; NULL: none */
 	long domain_size;          /* 0: ranks sharing a node form a domain */
+	int bind_none;             /* --bind none: leave ranks where the launcher put them */
 	const char *test_fault;    /* test-only fault injection, e.g. "corrupt" */
 	int help;
 	int sizes_given;           /* -b, -e or -f was on the command line */

@@ -119,6 +119,7 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 	struct cb_mapping map;
 	cb_run_info_collect(&info, MPI_COMM_WORLD);
 	cb_mapping_build(&map, MPI_COMM_WORLD, o.domain_size, err, sizeof err);
+	cb_mapping_bind(&map, MPI_COMM_WORLD, o.bind_none);
 	k.map = &map;
 	status = cb_sweep_validate(K, &k, &info);
 	struct cb_result *res = NULL;
