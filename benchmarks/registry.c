@@ -6,10 +6,12 @@
 
 extern const struct cb_kernel cb_kernel_allreduce;
 extern const struct cb_kernel cb_kernel_alltoall;
+extern const struct cb_kernel cb_kernel_pingpong;
 
 const struct cb_kernel *const cb_kernels[] = {
 	&cb_kernel_allreduce,
 	&cb_kernel_alltoall,
+	&cb_kernel_pingpong,
 	NULL,
 };
 

@@ -10,6 +10,7 @@
 #include <mpi.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <jansson.h>
 
 #include "core/dtype.h"
@@ -53,6 +54,7 @@ struct cb_kernel_ctx {
 enum cb_kernel_flags {
 	CB_KERNEL_USES_OP = 1u << 0,       /* --op applies */
 	CB_KERNEL_IN_PLACE = 1u << 1,      /* --in-place applies */
+	CB_KERNEL_BYTES = 1u << 2,         /* sizes are raw bytes: --dtype does not apply, rows say "byte" */
 };
 
 struct cb_kernel {
@@ -103,6 +105,19 @@ struct cb_kernel {
 	void (*collect)(struct cb_kernel_ctx *k, const struct cb_case *c);
 	/* Optional: extra table columns, read from the row's extra JSON fields. */
 	const struct cb_column *columns;   /* terminated by a NULL key */
+
+	/* Optional: 0 if algorithm algo_index cannot run with this mapping (e.g. no
+	 * rank pair crosses that tier), with the reason in why.  The sweep skips
+	 * it when the run did not name it and refuses the run (exit 2) when it
+	 * did.  Called on every rank, after the mapping is built. */
+	int (*algo_available)(struct cb_kernel_ctx *k, int algo_index, char *why, size_t whylen);
+	/* Optional: how many of the reported operation one run() performs (a
+	 * ping-pong round trip is 2 messages); samples are divided by it. */
+	unsigned (*ops_per_run)(struct cb_kernel_ctx *k, const struct cb_case *c);
+	/* Optional: called once on rank 0 after a completed sweep with the result
+	 * document (add top-level keys, e.g. "calibration") and the table stream
+	 * (print # lines); the harness rewrites the result files afterwards. */
+	void (*finish)(struct cb_kernel_ctx *k, json_t *doc, FILE *out);
 };
 
 /* The registry (benchmarks/registry.c). */

@@ -139,6 +139,13 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 			       cb_result_json_path(res));
 		}
 		status = cb_sweep_run(K, &k, res, stdout);
+		if (rank == 0 && K->finish && (status == CB_EXIT_OK || status == CB_EXIT_WRONG)) {
+			K->finish(&k, cb_result_doc(res), stdout);
+			if (cb_result_write(res, err, sizeof err) != 0) {
+				fprintf(stderr, "cpobench %s: cannot write results: %s\n", K->name, err);
+				status = CB_EXIT_USAGE;
+			}
+		}
 		if (rank == 0 && status == CB_EXIT_WRONG)
 			fprintf(stderr, "cpobench %s: some results were wrong (see check column)\n", K->name);
 	}

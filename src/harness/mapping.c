@@ -26,6 +26,7 @@ int cb_mapping_build(struct cb_mapping *m, MPI_Comm comm, long domain_size, char
 	MPI_Allgather(&my_leader, 1, MPI_INT, leader, 1, MPI_INT, comm);
 	m->ndomains = cb_domains_assign(m->nranks, domain_size, leader, m->domain_of);
 	free(leader);
+	m->domain_size_asked = domain_size;
 	if (domain_size > 0)
 		snprintf(m->how, sizeof m->how, "domain-size %ld", domain_size);
 	else
@@ -162,6 +163,12 @@ void cb_mapping_print(FILE *f, const struct cb_mapping *m)
 	for (int r = 0; r < m->nranks && r < 64; r++)
 		fprintf(f, " %d", m->domain_of[r]);
 	fprintf(f, "%s\n", m->nranks > 64 ? " ..." : "");
+	if (m->domain_size_asked > m->nranks)
+		fprintf(f, "# note: --domain-size %ld is larger than the %d ranks: they form one domain, no pair crosses domains\n",
+			m->domain_size_asked, m->nranks);
+	else if (m->domain_size_asked > 0 && m->nranks % m->domain_size_asked)
+		fprintf(f, "# note: %d ranks are not a multiple of --domain-size %ld: the last domain has %d\n", m->nranks,
+			m->domain_size_asked, (int)(m->nranks % m->domain_size_asked));
 	fprintf(f, "# domain sizes:");
 	for (int d = 0; d < m->ndomains && d < 64; d++)
 		fprintf(f, " %d", cb_mapping_domain_size(m, d));

@@ -24,6 +24,7 @@ struct cb_mapping {
 	MPI_Comm domain_comm;  /* the ranks of my domain, in rank order */
 	MPI_Comm cross_comm;   /* the ranks with my domain_rank, one per domain */
 	char how[128];         /* "node", "domain-size 4", ... */
+	long domain_size_asked;/* --domain-size (0 = by node) */
 
 	/* Tiers a rank pair can cross, innermost first (cb_mapping_tier).  Without a
 	 * topology: 0 "intra-domain", 1 "cross-domain". */

@@ -75,6 +75,8 @@ static void case_init(struct cb_case *c, const struct cb_kernel *K, struct cb_ke
 		      enum cb_dtype dt, enum cb_op op, const char *algo, int ai)
 {
 	memset(c, 0, sizeof *c);
+	if (K->flags & CB_KERNEL_BYTES)
+		dt = CB_DTYPE_BYTE;
 	c->algo = algo;
 	c->algo_index = ai;
 	c->dtype = dt;
@@ -144,11 +146,32 @@ int cb_sweep_validate(const struct cb_kernel *K, struct cb_kernel_ctx *k, const 
 		snprintf(msg, sizeof msg, "--test-fault: '%s' is not one of corrupt, stall, stall-in-op, kill:N, enospc:N",
 			 o->test_fault);
 
+	/* Algorithms this mapping cannot run: refused when named, skipped otherwise. */
+	int navailable = 0;
+	char why[256] = "";
+	for (int a = 0; K->algos[a] && !msg[0]; a++) {
+		char w[256] = "";
+		int named = 0;
+		for (int i = 0; i < o->nalgos; i++)
+			named |= strcmp(o->algos[i], K->algos[a]) == 0;
+		if (!K->algo_available || K->algo_available(k, a, w, sizeof w)) {
+			navailable += named || !o->nalgos;
+			continue;
+		}
+		if (named)
+			snprintf(msg, sizeof msg, "--algo %s: %s", K->algos[a], w);
+		else if (!why[0])
+			snprintf(why, sizeof why, "%s", w);
+	}
+	if (!msg[0] && !navailable)
+		snprintf(msg, sizeof msg, "no algorithm of %s can run here: %s", K->name, why);
+
 	/* Largest footprint over every variant at the largest size. */
 	uint64_t need = 0;
 	const char *worst_algo = "";
 	enum cb_dtype worst_dt = o->dtypes[0];
-	for (int d = 0; d < o->ndtypes && !msg[0]; d++)
+	int ndtypes = (K->flags & CB_KERNEL_BYTES) ? 1 : o->ndtypes;
+	for (int d = 0; d < ndtypes && !msg[0]; d++)
 		for (int a = 0; K->algos[a]; a++) {
 			struct cb_case c;
 			case_init(&c, K, k, max_bytes, o->dtypes[d], o->ops[0], K->algos[a], a);
@@ -236,6 +259,9 @@ static int run_case(const struct cb_kernel *K, struct cb_kernel_ctx *k, struct c
 		K->fill(k, c, send, recv);
 	}
 
+	unsigned ops = K->ops_per_run ? K->ops_per_run(k, c) : 1;
+	if (!ops)
+		ops = 1;
 	for (long i = 0; i < o->warmup; i++) {
 		cb_watchdog_phase("warm-up", i);
 		slot_ptrs(&s, i, &send, &recv);
@@ -258,7 +284,7 @@ static int run_case(const struct cb_kernel *K, struct cb_kernel_ctx *k, struct c
 			pause();
 		double t0 = MPI_Wtime();
 		K->run(k, c, send, recv);
-		samples[i] = (MPI_Wtime() - t0) * 1e6;
+		samples[i] = (MPI_Wtime() - t0) * 1e6 / ops;
 	}
 	cb_watchdog_phase("collecting samples", -1);
 	MPI_Reduce(samples, maxed, (int)o->iters, MPI_DOUBLE, MPI_MAX, 0, k->comm);
@@ -319,10 +345,26 @@ int cb_sweep_run(const struct cb_kernel *K, struct cb_kernel_ctx *k,
 	if (o->nalgos)
 		for (int i = 0; i < o->nalgos; i++)
 			algos[nalgos++] = o->algos[i];
-	else
-		for (int i = 0; (k->default_algos ? k->default_algos : K->algos)[i] &&
-				nalgos < (int)(sizeof algos / sizeof algos[0]); i++)
-			algos[nalgos++] = (k->default_algos ? k->default_algos : K->algos)[i];
+	else {
+		const char *const *list = k->default_algos ? k->default_algos : K->algos;
+		for (int i = 0, n = 0; list[i] && nalgos < (int)(sizeof algos / sizeof algos[0]); i++) {
+			char why[256] = "", next[256] = "";
+			int ai = algo_index(K, list[i]);
+			if (K->algo_available && ai >= 0 && !K->algo_available(k, ai, why, sizeof why)) {
+				/* One line per run of algorithms skipped for the same reason. */
+				int ni = list[i + 1] ? algo_index(K, list[i + 1]) : -1;
+				int last = ni < 0 || K->algo_available(k, ni, next, sizeof next) || strcmp(next, why) != 0;
+				if (k->rank == 0)
+					fprintf(out, "%s%s", n++ ? ", " : "# skipped: ", list[i]);
+				if (k->rank == 0 && last)
+					fprintf(out, ": %s\n", why);
+				if (last)
+					n = 0;
+				continue;
+			}
+			algos[nalgos++] = list[i];
+		}
+	}
 
 	int nops = (K->flags & CB_KERNEL_USES_OP) ? o->nops : 1;
 	double *samples = malloc((size_t)o->iters * sizeof *samples);
@@ -336,11 +378,12 @@ int cb_sweep_run(const struct cb_kernel *K, struct cb_kernel_ctx *k,
 		cb_table_header_cols(out, k->columns ? k->columns : K->columns);
 	cb_watchdog_init(k->comm, o->timeout_s);
 
+	int ndtypes = (K->flags & CB_KERNEL_BYTES) ? 1 : o->ndtypes;
 	for (long si = 0; si < nsizes && status != CB_EXIT_USAGE; si++) {
 		/* test-only: the last rank dies after kill:N finished sizes */
 		if (fault_is(o, "kill") && si == fault_arg(o) && k->rank == k->nranks - 1)
 			raise(SIGKILL);
-		for (int d = 0; d < o->ndtypes; d++)
+		for (int d = 0; d < ndtypes; d++)
 			for (int p = 0; p < nops; p++)
 				for (int a = 0; a < nalgos; a++) {
 					struct cb_case c;
