@@ -8,7 +8,7 @@ bad() { # want-regex args...
 	expect_output "$want" "cpobench $* -> message /$want/"
 }
 bad "unknown kernel 'allreduse' \(expected one of: allreduce" allreduse
-bad "unknown algorithm 'tree' for allreduce \(expected mpi, ring, rabenseifner\)" allreduce --algo ring,tree
+bad "unknown algorithm 'tree' for allreduce \(expected mpi, ring, rabenseifner, hier\)" allreduce --algo ring,tree
 bad "--dtype: unknown type 'half'" allreduce --dtype half
 bad "--op: unknown operator 'prod'" allreduce --op prod
 bad "-b/--min-bytes \(1 MiB\) is larger than -e/--max-bytes \(1 KiB\)" allreduce -b 1M -e 1K

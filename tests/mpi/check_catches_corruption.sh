@@ -3,7 +3,7 @@
 # rank and element, and mark the rows "fail".
 . "$top_srcdir/tests/tap.sh"
 
-for algo in mpi ring rabenseifner; do
+for algo in mpi ring rabenseifner hier; do
 	mpi 3 allreduce -b 64 -e 64 -n 2 -w 0 -c --algo $algo --test-fault corrupt --json "$tmpdir/x.json"
 	expect_status 1 "$algo: corrupted element gives exit status 1"
 	expect_output "check failed: allreduce $algo float sum 64 B: rank 2 element 0" "$algo: message names rank and element"

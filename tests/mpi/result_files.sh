@@ -28,5 +28,5 @@ mpi 2 allreduce -e 64 -n 3 -w 0 --output-dir out/sub
 expect_status 0 "default file name in --output-dir"
 set -- out/sub/allreduce-*.json
 [ -f "$1" ] && [ -f "${1%.json}.csv" ] && ok "out/sub/allreduce-<stamp>-<id>.json and .csv written" || not_ok "default files: $(ls -R out)"
-[ "$(jq '.rows | length' "$1")" = 12 ] && ok "default algos: 4 sizes (8..64 B) x 3 algos = 12 rows" || not_ok "default algos rows: $(jq '.rows | length' "$1")"
+[ "$(jq '.rows | length' "$1")" = 16 ] && ok "default algos: 4 sizes (8..64 B) x 4 algos = 16 rows" || not_ok "default algos rows: $(jq '.rows | length' "$1")"
 done_testing
