@@ -91,7 +91,7 @@ static int pingpong_available(struct cb_kernel_ctx *k, int t, char *why, size_t 
 	const struct cb_mapping *m = k->map;
 	if (t >= m->ntiers) {
 		snprintf(why, whylen, "the mapping has %d tiers (0..%d)%s", m->ntiers, m->ntiers - 1,
-			 m->ntiers <= 2 ? "; a --topology with more tiers adds tier2 and up" : "");
+			 m->endpoint_of ? "" : "; a --topology with more tiers adds tier2 and up");
 		return 0;
 	}
 	if (tier_peer(m, t) < 0) {

@@ -119,6 +119,8 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 	struct cb_mapping map;
 	cb_run_info_collect(&info, MPI_COMM_WORLD);
 	cb_mapping_build(&map, MPI_COMM_WORLD, o.domain_size, err, sizeof err);
+	if (topo)
+		cb_mapping_apply_topology(&map, MPI_COMM_WORLD, topo, err, sizeof err);
 	cb_mapping_bind(&map, MPI_COMM_WORLD, o.bind_none);
 	k.map = &map;
 	status = cb_sweep_validate(K, &k, &info);
@@ -132,9 +134,9 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 	if (status == CB_EXIT_OK) {
 		if (rank == 0) {
 			cb_run_info_print(stdout, &info, &o);
-			cb_mapping_print(stdout, &map);
 			if (topo)
 				cb_topology_print(stdout, topo);
+			cb_mapping_print(stdout, &map);
 			printf("# kernel: %s (%s)\n# results: %s (+ .csv)\n", K->name, K->size_convention,
 			       cb_result_json_path(res));
 		}

@@ -30,6 +30,12 @@ struct cb_mapping {
 	 * topology: 0 "intra-domain", 1 "cross-domain". */
 	int ntiers;
 	char tier_name[CB_MAPPING_MAX_TIERS][64];
+	/* With a topology (cb_mapping_apply_topology): each rank's endpoint
+	 * (core/domains.h: node order) and the endpoints per group of each tier
+	 * (tier_group[0] = the domain size; 0 = "everything beyond"). */
+	int *endpoint_of;
+	long tier_group[CB_MAPPING_MAX_TIERS];
+	char note[256];        /* how nodes and domains fail to line up ("" = they do) */
 
 	/* Binding (cb_mapping_bind): this rank's, and every rank's on rank 0. */
 	int bound;                          /* cb_mapping_bind ran */
@@ -41,12 +47,20 @@ struct cb_mapping {
 /* Collective.  domain_size 0 = ranks sharing a node form a domain. */
 int cb_mapping_build(struct cb_mapping *m, MPI_Comm comm, long domain_size, char *err, size_t errlen);
 void cb_mapping_free(struct cb_mapping *m);
+/* Collective: regroup by a topology after cb_mapping_build: ranks become
+ * endpoints in node order; a domain is the topology's tier-0 group (or
+ * --domain-size consecutive endpoints when that was given); pairs in
+ * different domains cross the innermost outer tier whose group holds both.
+ * Tier names come from the file. */
+struct cb_topo;
+int cb_mapping_apply_topology(struct cb_mapping *m, MPI_Comm comm, const struct cb_topo *t, char *err, size_t errlen);
 /* Collective: bind (or record the launcher's binding, see binding.h) and
  * gather every rank's binding to rank 0 for the header and result file. */
 void cb_mapping_bind(struct cb_mapping *m, MPI_Comm comm, int bind_none);
 /* Ranks in domain d. */
 int cb_mapping_domain_size(const struct cb_mapping *m, int d);
-/* 0 if ranks a and b share a domain, 1 if the pair crosses domains. */
+/* 0 if ranks a and b share a domain, 1 if the pair crosses domains; with a
+ * topology, the tier index the pair crosses (1 .. ntiers-1 across domains). */
 int cb_mapping_tier(const struct cb_mapping *m, int a, int b);
 json_t *cb_mapping_json(const struct cb_mapping *m);
 void cb_mapping_print(FILE *f, const struct cb_mapping *m);

@@ -11,7 +11,7 @@ run() {
 	out=$("$MPIRUN" -np "$np" --oversubscribe $margs "$CPOBENCH" "$@" 2>&1)
 	rc=$?
 }
-j() { jq -r "$1" "$tmpdir/b.json"; }
+j() { jq -r "$@" "$tmpdir/b.json"; }
 
 run 2 --bind-to none -- allreduce -b 8 -e 8 -n 1 -w 0 --json "$tmpdir/b.json"
 expect_status 0 "unbound ranks: run"

@@ -1,7 +1,7 @@
 # pingpong: one pair per tier, rows tagged with the tier, per-tier alpha/beta
 # calibration in the result file, and clear refusals.
 . "$top_srcdir/tests/tap.sh"
-j() { jq -r "$1" "$tmpdir/p.json"; }
+j() { jq -r "$@" "$tmpdir/p.json"; }
 
 # The acceptance run: 4 ranks, --domain-size 2 (short sweep, few iterations).
 mpi 4 pingpong --domain-size 2 -b 8 -e 64K -n 5 -w 1 -c --json "$tmpdir/p.json"
