@@ -31,5 +31,5 @@ expect_status 0 "--domain-size 3 over the three-tier file: hier passes --check"
 
 mpi 2 allreduce --topology "$top_srcdir/tests/hier/no-such.ini" -b 8 -e 8
 expect_status 2 "a missing topology file is refused"
-expect_output "--topology: .*no-such.ini" "... naming the file"
+expect_output "cpobench allreduce: .*no-such.ini" "... naming the file"
 done_testing
