@@ -21,5 +21,5 @@ jq -e '(.rows | length) == 1' "$tmpdir/u.json" >/dev/null && ok "finished size k
 
 mpi 2 allreduce -b 8 -e 64 -n 3 -w 0 --timeout 30 --json "$tmpdir/v.json"
 expect_status 0 "a generous --timeout does not disturb a healthy run"
-[ "$(jq '.rows | length' "$tmpdir/v.json")" = 12 ] && ok "all 12 rows with --timeout on" || not_ok "rows with --timeout"
+[ "$(jq '.rows | length' "$tmpdir/v.json")" = 16 ] && ok "all 16 rows (4 sizes x 4 algos) with --timeout on" || not_ok "rows with --timeout"
 done_testing
