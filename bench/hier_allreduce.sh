@@ -26,7 +26,7 @@ for s in $(awk '{ print $1 }' "$tmp/h.txt" | sort -nu); do
 		function med(list,   x, m, i, j, t) { m = split(list, x, " ")
 			for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (x[j] + 0 < x[i] + 0) { t = x[i]; x[i] = x[j]; x[j] = t }
 			return m % 2 ? x[(m + 1) / 2] : (x[m / 2] + x[m / 2 + 1]) / 2 }
-		END { h = med(a["hier"]); r = med(a["ring"]); printf "%10d %10.2f %10.2f %12.2f %10.2f %10.2f\n", s, h, r, med(a["rabenseifner"]), med(a["mpi"]), r > 0 ? h / r : 0 }' "$tmp/h.txt"
+		END { h = med(a["hier"]); r = med(a["ring"]); printf "%10d %10.2f %10.2f %12.2f %10.2f %10.2f\n", s, h, r, med(a["rabenseifner"]), med(a["mpi"]), (r > 0 ? h / r : 0) }' "$tmp/h.txt"
 done
 echo
 echo "pingpong, $np ranks, --domain-size $ds, per launch:"
