@@ -9,6 +9,7 @@
 #include "harness/kernel.h"
 #include "coll/coll.h"
 #include "core/busbw.h"
+#include "harness/cbmem.h"
 #include "mpi/mpitypes.h"
 
 #include <stdio.h>
@@ -86,7 +87,7 @@ static int allreduce_prepare(struct cb_kernel_ctx *k, const struct cb_case *c)
 		s->have_hier = 1;
 	}
 	size_t n = allreduce_scratch(c);
-	s->scratch = n ? malloc(n) : NULL;
+	s->scratch = n ? cb_mem_alloc(n) : NULL;
 	if (n && !s->scratch)
 		return -1;
 	cb_pattern_expected(c->op, c->nranks, s->expected);
@@ -97,7 +98,7 @@ static void allreduce_release(struct cb_kernel_ctx *k, const struct cb_case *c)
 {
 	struct allreduce_state *s = k->state;
 	(void)c;
-	free(s->scratch);
+	cb_mem_free(s->scratch);
 	s->scratch = NULL;
 }
 

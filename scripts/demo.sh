@@ -18,5 +18,23 @@ if ./build/cpobench pingpong --help >/dev/null 2>&1; then
 	pp=$(ls -t results/pingpong-*.json | head -1)
 	echo "results: $pp (+ .csv)"
 fi
-./build/cpobench-report report "$ar" $pp --out report
+# When SimGrid is installed, the same 144 GPUs on two emulated fabrics (README,
+# "Emulated fabrics"): two NVL72 racks joined by 800G pluggable scale-out, and
+# a what-if single NVLink domain spanning both racks over CPO.
+em=""
+if [ -f ./build/cpobench-smpi ]; then
+	echo "emulated (SimGrid SMPI), 144 GPUs, median time and busbw:"
+	for t in gb200-nvl72-pluggable gb200-nvl144-cpo-whatif; do
+		for k in allreduce alltoall; do
+			./build/cpobench --help | grep -q "^  $k " || continue
+			# the library algorithm, forced to a ring (no private temporaries inside SimGrid)
+			./build/cpobench-emulate --topology $t --np 144 --algo-map allreduce=lr,alltoall=ring \
+				-- $k -b 1M -e 64M -f 8 --algo mpi --json results/emulated-$k-$t.json >/dev/null
+			jq -r --arg t "$t" '"  \(.kernel) \(.rows[] | "\(.bytes / 1048576) MiB: \(.time_us.median | floor) us, \(.busbw_GBps | floor) GB/s") on \($t)"' \
+				results/emulated-$k-$t.json
+			em="$em results/emulated-$k-$t.json"
+		done
+	done
+fi
+./build/cpobench-report report "$ar" $pp $em --out report
 echo "report: $(pwd)/report/report.md (plots: report/*.png and *.svg; tables: report/*.csv)"

@@ -1,6 +1,7 @@
 /* Rabenseifner all-reduce: recursive-halving reduce-scatter, recursive-doubling all-gather. */
 #include "config.h"
 #include "coll/coll.h"
+#include "harness/cbmem.h"
 
 #include <string.h>
 
@@ -36,7 +37,7 @@ int cb_allreduce_rabenseifner(const void *sendbuf, void *recvbuf, size_t count, 
 	char *buf = recvbuf, *tmp = scratch;
 	size_t ds = (size_t)dsize;
 	if (sendbuf != MPI_IN_PLACE && count)
-		memcpy(recvbuf, sendbuf, count * ds);
+		cb_mem_copy(recvbuf, sendbuf, count * ds);
 	if (p == 1)
 		return MPI_SUCCESS;
 

@@ -1,6 +1,7 @@
 /* Ring all-reduce: reduce-scatter then all-gather around the ring. */
 #include "config.h"
 #include "coll/coll.h"
+#include "harness/cbmem.h"
 
 #include <string.h>
 
@@ -18,7 +19,7 @@ int cb_allreduce_ring(const void *sendbuf, void *recvbuf, size_t count, MPI_Data
 	MPI_Type_size(dt, &dsize);
 	char *buf = recvbuf;
 	if (sendbuf != MPI_IN_PLACE && count)
-		memcpy(recvbuf, sendbuf, count * (size_t)dsize);
+		cb_mem_copy(recvbuf, sendbuf, count * (size_t)dsize);
 	if (p == 1)
 		return MPI_SUCCESS;
 	int right = (rank + 1) % p, left = (rank - 1 + p) % p;

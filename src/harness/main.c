@@ -1,6 +1,7 @@
 /* cpobench KERNEL [options]: run one kernel over a size sweep under mpirun/srun/smpirun. */
 #include "config.h"
 #include "core/atomic_file.h"
+#include "harness/cbmem.h"
 #include "harness/kernel.h"
 #include "harness/meta.h"
 #include "harness/sweep.h"
@@ -16,6 +17,38 @@
 #else
 #define CB_FABRIC "real"
 #endif
+
+/* Under SMPI: what cpobench-emulate passed in $CPOBENCH_EMULATION (platform,
+ * topology, optics, every SimGrid setting), plus how buffers and reductions
+ * were handled.  NULL on a real fabric; "" in err when all is well. */
+static json_t *emulation_record(char *err, size_t errlen)
+{
+	err[0] = '\0';
+#ifdef CB_SMPI
+	const char *env = getenv("CPOBENCH_EMULATION");
+	json_t *e = NULL;
+	if (env && *env) {
+		json_error_t je;
+		e = json_loads(env, 0, &je);
+		if (!json_is_object(e)) {
+			snprintf(err, errlen, "$CPOBENCH_EMULATION: expected a JSON object (%s)",
+				 e ? "not an object" : je.text);
+			json_decref(e);
+			return NULL;
+		}
+	} else {
+		e = json_pack("{s:s}", "note",
+			      "run through cpobench-emulate to record the platform, topology and SimGrid settings");
+	}
+	json_object_set_new(e, "buffers", json_string(cb_mem_buffers_name()));
+	json_object_set_new(e, "reduction", json_string(cb_mem_reduction_name()));
+	json_object_set_new(e, "fill_and_check", json_string(cb_mem_folded() ? "skipped (timing only)" : "done"));
+	return e;
+#else
+	(void)errlen;
+	return NULL;
+#endif
+}
 
 static void usage_general(FILE *f)
 {
@@ -67,7 +100,15 @@ static struct cb_result *result_open(const struct cb_kernel *K, const struct cb_
 	json_t *meta = cb_run_info_json(info, o);
 	json_object_set_new(meta, "size_convention", json_string(K->size_convention ? K->size_convention : ""));
 	json_object_set_new(meta, "mapping", cb_mapping_json(map));
-	r = cb_result_new(K->name, CB_FABRIC, meta, topo ? cb_topo_to_json(topo) : json_null());
+	/* emulated: the topology cpobench-emulate used (after --optics) wins */
+	json_t *emu = emulation_record(err, sizeof err), *emu_topo = NULL;
+	if (emu) {
+		emu_topo = json_incref(json_object_get(emu, "topology"));
+		json_object_del(emu, "topology");
+		json_object_set_new(meta, "emulation", emu);
+	}
+	r = cb_result_new(K->name, CB_FABRIC, meta,
+			  emu_topo ? emu_topo : topo ? cb_topo_to_json(topo) : json_null());
 	if (!r || cb_result_set_path(r, path, err, sizeof err) != 0 || cb_result_write(r, err, sizeof err) != 0) {
 		fprintf(stderr, "cpobench %s: cannot write results: %s\n", K->name, r ? err : "out of memory");
 		cb_result_free(r);
@@ -99,6 +140,17 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 		if (rank == 0)
 			cb_opts_usage(stdout, K->name, K->summary, K->algos, K->kopts);
 		goto out;
+	}
+	cb_mem_configure(!o.check);
+	{
+		json_t *emu = emulation_record(err, sizeof err);
+		json_decref(emu);
+		if (err[0]) {
+			if (rank == 0)
+				fprintf(stderr, "cpobench %s: %s\n", K->name, err);
+			status = CB_EXIT_USAGE;
+			goto out;
+		}
 	}
 
 	if (o.topology && (status = cb_topology_setup(o.topology, MPI_COMM_WORLD, K->name, &topo)) != CB_EXIT_OK)
@@ -137,6 +189,10 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 			if (topo)
 				cb_topology_print(stdout, topo);
 			cb_mapping_print(stdout, &map);
+#ifdef CB_SMPI
+			printf("# emulated (SimGrid SMPI): buffers %s, reductions %s%s\n", cb_mem_buffers_name(),
+			       cb_mem_reduction_name(), cb_mem_folded() ? " (timing only; -c makes them private and real)" : "");
+#endif
 			printf("# kernel: %s (%s)\n# results: %s (+ .csv)\n", K->name, K->size_convention,
 			       cb_result_json_path(res));
 		}

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 #include "harness/sweep.h"
+#include "harness/cbmem.h"
 #include "harness/watchdog.h"
 #include "core/hwinfo.h"
 #include "core/table.h"
@@ -191,14 +192,14 @@ int cb_sweep_validate(const struct cb_kernel *K, struct cb_kernel_ctx *k, const 
 			}
 		}
 	uint64_t avail = cb_mem_available_bytes();
-	uint64_t node_need = need * (uint64_t)info->local_ranks;
+	uint64_t node_need = need * (uint64_t)cb_mem_copies(info->local_ranks, info->nranks);
 	if (!msg[0] && avail && node_need > avail / 10 * 9) {
 		char a[32], b[32], c[32], d[32];
 		snprintf(msg, sizeof msg,
-			 "-e/--max-bytes %s needs %s per rank (%s %s%s) x %d ranks on this node = %s, "
+			 "-e/--max-bytes %s needs %s per rank (%s %s%s) x %ld copies in memory = %s, "
 			 "but only %s is available; lower -e%s",
 			 cb_size_format(max_bytes, a, sizeof a), cb_size_format(need, b, sizeof b), worst_algo,
-			 cb_dtype_name(worst_dt), o->off_cache ? ", --off-cache slots" : "", info->local_ranks,
+			 cb_dtype_name(worst_dt), o->off_cache ? ", --off-cache slots" : "", cb_mem_copies(info->local_ranks, info->nranks),
 			 cb_size_format(node_need, c, sizeof c), cb_size_format(avail, d, sizeof d),
 			 o->off_cache ? " or drop --off-cache" : "");
 	}
@@ -217,11 +218,8 @@ static int slots_alloc(struct slots *s, const struct cb_kernel *K, const struct 
 	if (s->stride == 0)
 		s->stride = SLOT_ALIGN;
 	s->n = slot_count(o, s->stride);
-	void *p = NULL;
-	if (posix_memalign(&p, 4096, s->stride * (size_t)s->n) != 0)
-		return -1;
-	s->base = p;
-	return 0;
+	s->base = cb_mem_alloc(s->stride * (size_t)s->n);
+	return s->base ? 0 : -1;
 }
 
 static void slot_ptrs(const struct slots *s, long i, void **send, void **recv)
@@ -247,14 +245,14 @@ static int run_case(const struct cb_kernel *K, struct cb_kernel_ctx *k, struct c
 	int allok = 0;
 	MPI_Allreduce(&ok, &allok, 1, MPI_INT, MPI_MIN, k->comm);
 	if (!allok) {
-		free(s.base);
+		cb_mem_free(s.base);
 		if (K->release)
 			K->release(k, c);
 		return -1;
 	}
 	void *send, *recv;
 	cb_watchdog_phase("fill", -1);
-	for (long i = 0; i < s.n; i++) {
+	for (long i = 0; i < s.n && !cb_mem_folded(); i++) {
 		slot_ptrs(&s, i, &send, &recv);
 		K->fill(k, c, send, recv);
 	}
@@ -327,7 +325,7 @@ static int run_case(const struct cb_kernel *K, struct cb_kernel_ctx *k, struct c
 	}
 	if (K->release)
 		K->release(k, c);
-	free(s.base);
+	cb_mem_free(s.base);
 	return 0;
 }
 

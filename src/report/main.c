@@ -14,6 +14,7 @@ static const struct cb_report_cmd *const cmds[] = {
 	&cb_report_cmd_plot,
 	&cb_report_cmd_report,
 	&cb_report_cmd_check,
+	&cb_report_cmd_platform,
 	NULL,
 };
 

@@ -15,5 +15,6 @@ extern const struct cb_report_cmd cb_report_cmd_topo;
 extern const struct cb_report_cmd cb_report_cmd_project;
 extern const struct cb_report_cmd cb_report_cmd_plot;
 extern const struct cb_report_cmd cb_report_cmd_report;
+extern const struct cb_report_cmd cb_report_cmd_platform;
 
 #endif

@@ -1,0 +1,58 @@
+#!/bin/sh
+# Scale of emulation on this machine: wall time and peak memory of
+# cpobench-emulate runs (NVL72 sweep, NVL576 1 GiB, all-to-all at 576 ranks).
+# usage: BUILDDIR=/path/to/build [CASES="nvl72 nvl576 alltoall"] sh bench/emulate_scale.sh [OUTDIR]
+# (needs GNU time and jq)
+# Memory: every 0.25 s, the simulator's RssAnon + RssShmem (private memory
+# plus the shared-malloc pages in /dev/shm it touched; /proc/PID/status).
+# VmRSS/maxrss count every folded mapping again and are not reported.  Wall
+# time includes waiting for a core on a loaded machine; CPU time does not.
+set -u
+B=${BUILDDIR:-.}
+out=${1:-emulate-scale}
+mkdir -p "$out"
+# sim_kib TAG: RssAnon + RssShmem (KiB) of the smpimain whose command line holds TAG.
+sim_kib() {
+	for p in $(pgrep -f "smpimain.*$1" 2>/dev/null); do
+		awk '/^RssAnon:|^RssShmem:/ { s += $2 } END { print s + 0 }' /proc/$p/status 2>/dev/null
+	done | sort -n | tail -1
+}
+
+# run NAME ARGS...: one cpobench-emulate run, one line of figures: wall time,
+# CPU time of the whole process tree (GNU time; wall includes waiting for a
+# core on a loaded machine, CPU does not) and peak used memory.
+run() {
+	name=$1; shift
+	peak=0
+	start=$(date +%s.%N)
+	/usr/bin/time -f '%U %S' -o "$out/$name.time" "$B/cpobench-emulate" "$@" > "$out/$name.log" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		u=$(sim_kib "$out/$name.json"); [ "${u:-0}" -gt "$peak" ] && peak=$u
+		sleep 0.25
+	done
+	wait "$pid"; rc=$?
+	end=$(date +%s.%N)
+	sim=$(jq -r '[.rows[] | "\(.algo)@\(.bytes / 1048576)MiB=\(.time_us.median | floor)us"] | join(" ")' "$out/$name.json" 2>/dev/null)
+	cpu=$(awk '{ print $1 + $2 }' "$out/$name.time" 2>/dev/null)
+	printf '%-24s exit %d  wall %7.1f s  cpu %7.1f s  sim mem %6d MiB  %s\n' "$name" "$rc" \
+		"$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" "${cpu:-0}" $(( peak / 1024 )) "$sim"
+}
+
+algos() { # the allreduce algorithms this build has, of ring and hier
+	a=ring; "$B/cpobench" allreduce --help | grep -q hier && a=ring,hier; echo $a
+}
+echo "# $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(awk '/MemTotal/ {print int($2/1048576)}' /proc/meminfo) GiB"
+want() { case " ${CASES:-nvl72 nvl576 alltoall} " in *" $1 "*) return 0;; esac; return 1; }
+want nvl72 && run nvl72-sweep-1M-1G --topology gb200-nvl72-cpo --np 72 -- allreduce -b 1M -e 1G --algo "$(algos)" --json "$out/nvl72-sweep-1M-1G.json"
+want nvl576 && for a in $(algos | tr , ' '); do
+	run nvl576-1G-$a --topology rubin-ultra-nvl576-hybrid --np 576 -- allreduce -b 1G -e 1G --algo $a --json "$out/nvl576-1G-$a.json"
+done
+if ! want alltoall; then
+	:
+elif "$B/cpobench" --help | grep -q '^  alltoall '; then
+	run alltoall-576-1G --topology rubin-ultra-nvl576-hybrid --np 576 --algo-map alltoall=ring -- alltoall -b 1G -e 1G \
+		--json "$out/alltoall-576-1G.json"
+else
+	echo "alltoall: no alltoall kernel in this build"
+fi
