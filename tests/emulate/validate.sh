@@ -20,6 +20,15 @@ for p in 8 64; do
 	within ring$p.json "$ring" 0.02 2.0 "flat, $p ranks: ring = 2(p-1)a + 2(p-1)/p n/B within 2 % and 1 alpha (2 us)"
 done
 
+# Pairwise all-to-all on one crossbar tier (n = bytes each rank sends, n/p per
+# peer, one exchange per step): (p-1)(alpha + (n/p)/B).
+pair='(($p - 1) * ($t0.latency_s + .bytes / $p / $t0.bw_Bps)) * 1e6'
+for p in 8 64; do
+	emulate --topology "$flat" --np $p -- alltoall -b 1M -e 16M -f 16 --algo pairwise --json a2a$p.json
+	expect_status 0 "flat, $p ranks: emulated pairwise all-to-all runs"
+	within a2a$p.json "$pair" 0.02 2.0 "flat, $p ranks: pairwise all-to-all = (p-1)(a + (n/p)/B) within 2 % and 1 alpha"
+done
+
 # Two tiers: every ring step has one flow crossing the scale-out tier, which
 # gets its own NIC's 50 GB/s (not the 2:1 uplink's 200 GB/s): 2(p-1)(a1 + (n/p)/B1).
 ring2='(2 * ($p - 1) * ($t1.latency_s + .bytes / $p / $t1.bw_Bps)) * 1e6'
