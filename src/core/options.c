@@ -185,6 +185,7 @@ static int handle(struct cb_opts *o, int c, char *arg, char *err, size_t errlen)
 			return -1;
 		}
 		o->output_dir = arg;
+		o->output_dir_given = 1;
 		return 0;
 	case OPT_TIMEOUT: {
 		char e[200];
@@ -208,7 +209,9 @@ static int handle(struct cb_opts *o, int c, char *arg, char *err, size_t errlen)
 	case OPT_OP: return parse_ops(o, arg, err, errlen);
 	case OPT_TOPOLOGY: o->topology = arg; return 0;
 	case OPT_DOMAIN:
-		if (strcmp(arg, "auto") == 0) {
+		o->domain_size_given = 1;
+		o->domain_auto = strcmp(arg, "auto") == 0;
+		if (o->domain_auto) {
 			o->domain_size = 0;
 			return 0;
 		}
@@ -310,12 +313,14 @@ void cb_opts_usage(FILE *f, const char *kernel, const char *summary, const char 
 		"  -c, --check              verify every element once per size, untimed; exit 1 on a wrong result\n"
 		"placement:\n"
 		"  --topology FILE|NAME     fabric description (see topologies/README.md)\n"
-		"  --domain-size N|auto     group N consecutive ranks into a domain (default: ranks per node)\n"
+		"  --domain-size N|auto     group N consecutive ranks into a domain; auto: ranks under one Slurm\n"
+		"                           leaf switch (topology.conf), else per node (default: auto under\n"
+		"                           Slurm, else ranks per node)\n"
 		"  --bind core|none         bind each unbound rank to a core with hwloc (default core; a binding\n"
 		"                           the launcher already set is kept and recorded)\n"
 		"output:\n"
 		"  --json FILE              result file (default DIR/<kernel>-<date>-<id>.json, CSV beside it)\n"
-		"  --output-dir DIR         directory for result files (default results)\n"
+		"  --output-dir DIR         directory for result files (default results, results/JOBID under Slurm)\n"
 		"  --timeout SEC            abort with status 3 if one size step takes longer (default 0 = off)\n"
 		"  -h, --help               this text\n");
 	if (kopts && kopts[0].name) {

@@ -37,6 +37,9 @@ struct cb_opts {
 	const char *topology;      /* file or shipped name; NULL: none */
 	long domain_size;          /* 0: ranks sharing a node form a domain */
 	int bind_none;             /* --bind none: leave ranks where the launcher put them */
+	int domain_auto;           /* --domain-size auto: from the allocation's topology (domain_size 0) */
+	int domain_size_given;     /* --domain-size was on the command line */
+	int output_dir_given;      /* --output-dir was on the command line (else results/, or results/JOBID/ under Slurm) */
 	const char *test_fault;    /* test-only fault injection, e.g. "corrupt" */
 	int help;
 	int sizes_given;           /* -b, -e or -f was on the command line */

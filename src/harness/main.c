@@ -56,10 +56,14 @@ static void usage_general(FILE *f)
 	for (int i = 0; cb_kernels[i]; i++)
 		fprintf(f, "  %-12s %s\n", cb_kernels[i]->name, cb_kernels[i]->summary);
 	fprintf(f, "\nRun under mpirun, srun or smpirun, e.g.  mpirun -np 4 cpobench allreduce -c\n"
+		   "cpobench --list-kernels prints the kernel names, one per line (no MPI needed)\n"
 		   "exit status: 0 ok, 1 wrong result, 2 bad usage or input, 3 timeout\n");
 }
 
-/* Returns the result file path rank 0 will write (malloc'd). */
+/* Returns the result file path rank 0 will write (malloc'd).  Default names:
+ * DIR/<kernel>-<stamp>-<job id or pid>.json, DIR = --output-dir, else
+ * results/<job id> under Slurm, else results; "-2", "-3"... if it exists
+ * (several steps of one job may start in the same second). */
 static char *result_path(const struct cb_kernel *K, const struct cb_opts *o, const struct cb_run_info *info)
 {
 	if (o->json_path)
@@ -70,10 +74,19 @@ static char *result_path(const struct cb_kernel *K, const struct cb_opts *o, con
 		snprintf(pid, sizeof pid, "%ld", (long)getpid());
 		id = pid;
 	}
-	size_t n = strlen(o->output_dir) + strlen(K->name) + strlen(info->stamp) + strlen(id) + 16;
+	const char *dir = o->output_dir, *sub = "";
+	if (!o->output_dir_given && info->slurm_job_id)
+		sub = info->slurm_job_id;
+	size_t n = strlen(dir) + strlen(sub) + strlen(K->name) + strlen(info->stamp) + strlen(id) + 32;
 	char *p = malloc(n);
-	if (p)
-		snprintf(p, n, "%s/%s-%s-%s.json", o->output_dir, K->name, info->stamp, id);
+	for (int k = 1; p && k < 1000; k++) {
+		char dup[16] = "";
+		if (k > 1)
+			snprintf(dup, sizeof dup, "-%d", k);
+		snprintf(p, n, "%s%s%s/%s-%s-%s%s.json", dir, *sub ? "/" : "", sub, K->name, info->stamp, id, dup);
+		if (access(p, F_OK) != 0)
+			break;
+	}
 	return p;
 }
 
@@ -170,12 +183,21 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 	struct cb_run_info info;
 	struct cb_mapping map;
 	cb_run_info_collect(&info, MPI_COMM_WORLD);
-	cb_mapping_build(&map, MPI_COMM_WORLD, o.domain_size, err, sizeof err);
-	if (topo)
-		cb_mapping_apply_topology(&map, MPI_COMM_WORLD, topo, err, sizeof err);
-	cb_mapping_bind(&map, MPI_COMM_WORLD, o.bind_none);
+	/* Under Slurm the allocation's topology decides domains unless --domain-size says otherwise. */
+	long domain_size = o.domain_size;
+	if (o.domain_auto || (!o.domain_size_given && info.slurm_job_id))
+		domain_size = CB_DOMAIN_AUTO;
 	k.map = &map;
-	status = cb_sweep_validate(K, &k, &info);
+	if (cb_mapping_build(&map, MPI_COMM_WORLD, domain_size, err, sizeof err) != 0) {
+		if (rank == 0)
+			fprintf(stderr, "cpobench %s: %s\n", K->name, err);
+		status = CB_EXIT_USAGE;
+	} else {
+		if (topo)
+			cb_mapping_apply_topology(&map, MPI_COMM_WORLD, topo, err, sizeof err);
+		cb_mapping_bind(&map, MPI_COMM_WORLD, o.bind_none);
+		status = cb_sweep_validate(K, &k, &info);
+	}
 	struct cb_result *res = NULL;
 	if (status == CB_EXIT_OK && rank == 0) {
 		res = result_open(K, &o, &info, &map, topo);
@@ -223,6 +245,12 @@ out:
 int main(int argc, char **argv)
 {
 	int rank = 0, nranks = 1, status;
+	/* For job scripts: no MPI needed (a batch script may not be able to start a singleton). */
+	if (argc == 2 && strcmp(argv[1], "--list-kernels") == 0) {
+		for (int i = 0; cb_kernels[i]; i++)
+			printf("%s\n", cb_kernels[i]->name);
+		return CB_EXIT_OK;
+	}
 	MPI_Init(&argc, &argv);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &nranks);

@@ -3,6 +3,7 @@
 #include "harness/mapping.h"
 #include "core/domains.h"
 #include "topo/topo.h"
+#include "harness/mapping_slurm.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -52,12 +53,21 @@ int cb_mapping_build(struct cb_mapping *m, MPI_Comm comm, long domain_size, char
 		free(leader);
 		return -1;
 	}
+	int how_set = 0;
+	if (domain_size == CB_DOMAIN_AUTO) {
+		how_set = cb_mapping_slurm_switches(comm, leader, m->how, sizeof m->how, err, errlen);
+		if (how_set < 0) {
+			free(leader);
+			return -1;
+		}
+		domain_size = 0;
+	}
 	m->ndomains = cb_domains_assign(m->nranks, domain_size, leader, m->domain_of);
 	free(leader);
 	m->domain_size_asked = domain_size;
 	if (domain_size > 0)
 		snprintf(m->how, sizeof m->how, "domain-size %ld", domain_size);
-	else
+	else if (!how_set)
 		snprintf(m->how, sizeof m->how, "node");
 
 	m->ntiers = 2;

@@ -44,7 +44,12 @@ struct cb_mapping {
 	struct cb_rank_binding *binding_of; /* rank 0 only */
 };
 
-/* Collective.  domain_size 0 = ranks sharing a node form a domain. */
+/* domain_size for "auto": the allocation's topology (Slurm leaf switches,
+ * see mapping_slurm.h) when there is one, else ranks sharing a node. */
+#define CB_DOMAIN_AUTO (-1L)
+
+/* Collective.  domain_size 0 = ranks sharing a node form a domain.
+ * Returns 0, or -1 with err (the same on every rank; m is then only freeable). */
 int cb_mapping_build(struct cb_mapping *m, MPI_Comm comm, long domain_size, char *err, size_t errlen);
 void cb_mapping_free(struct cb_mapping *m);
 /* Collective: regroup by a topology after cb_mapping_build: ranks become

@@ -9,15 +9,10 @@
 
 static void detect_launcher(char *out, size_t len)
 {
-	const char *l = "singleton";
 #ifdef CB_SMPI
-	l = "smpirun";
+	const char *l = "smpirun";
 #else
-	if (getenv("OMPI_MCA_orte_hnp_uri") || getenv("PRTE_LAUNCHED") || getenv("HYDI_CONTROL_FD") ||
-	    getenv("PMI_RANK"))
-		l = "mpirun";
-	else if (getenv("SLURM_STEP_ID") || getenv("SLURM_STEPID"))
-		l = "srun";
+	const char *l = cb_launcher_detect(cb_env_process, NULL);
 #endif
 	snprintf(out, len, "%s", l);
 }
@@ -81,7 +76,8 @@ int cb_run_info_collect(struct cb_run_info *info, MPI_Comm comm)
 	lib[strcspn(lib, "\n")] = '\0';
 	snprintf(info->mpi_library, sizeof info->mpi_library, "%s", lib);
 	detect_launcher(info->launcher, sizeof info->launcher);
-	info->slurm_job_id = getenv("SLURM_JOB_ID");
+	cb_slurm_job_get(&info->slurm, cb_env_process, NULL);
+	info->slurm_job_id = info->slurm.job_id;
 	cb_hwinfo_summary(info->hwloc, sizeof info->hwloc);
 	return 0;
 }
@@ -98,13 +94,21 @@ json_t *cb_run_info_json(const struct cb_run_info *info, const struct cb_opts *o
 	MPI_Get_version(&major, &minor);
 	char mpiver[16];
 	snprintf(mpiver, sizeof mpiver, "%d.%d", major, minor);
-	return json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:s?, s:s, s:I, s:I, s:b, s:b, s:b, s:f}",
+	const struct cb_slurm_job *j = &info->slurm;
+	json_t *meta = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:s, s:s, s:s?, s:s, s:I, s:I, s:b, s:b, s:b, s:f}",
 			 "cpobench_version", PACKAGE_VERSION, "command", o->cmdline ? o->cmdline : "", "date",
 			 info->date, "hosts", info->hosts ? info->hosts : "", "nhosts", info->nhosts, "ranks",
 			 info->nranks, "ranks_per_host", info->max_ranks_per_host, "mpi_library", info->mpi_library,
 			 "mpi_version", mpiver, "launcher", info->launcher, "slurm_job_id", info->slurm_job_id,
 			 "hwloc", info->hwloc, "iters", (json_int_t)o->iters, "warmup", (json_int_t)o->warmup, "check",
 			 o->check, "in_place", o->in_place, "off_cache", o->off_cache, "timeout_s", o->timeout_s);
+	/* The allocation as Slurm describes it (the ranks' own view is hosts/ranks_per_host above). */
+	json_object_set_new(meta, "slurm_partition", j->partition ? json_string(j->partition) : json_null());
+	json_object_set_new(meta, "slurm_nodelist", j->nodelist ? json_string(j->nodelist) : json_null());
+	json_object_set_new(meta, "slurm_nnodes", j->nnodes ? json_integer(atol(j->nnodes)) : json_null());
+	json_object_set_new(meta, "slurm_tasks_per_node", j->tasks_per_node ? json_string(j->tasks_per_node) : json_null());
+	json_object_set_new(meta, "slurm_cluster", j->cluster ? json_string(j->cluster) : json_null());
+	return meta;
 }
 
 void cb_run_info_print(FILE *f, const struct cb_run_info *info, const struct cb_opts *o)
@@ -116,6 +120,10 @@ void cb_run_info_print(FILE *f, const struct cb_run_info *info, const struct cb_
 		info->nhosts == 1 ? "" : "s", info->max_ranks_per_host, info->launcher,
 		info->slurm_job_id ? ", slurm job " : "", info->slurm_job_id ? info->slurm_job_id : "");
 	fprintf(f, "# hosts: %s\n", info->hosts ? info->hosts : "");
+	if (info->slurm.job_id)
+		fprintf(f, "# slurm: job %s, partition %s, nodes %s, tasks per node %s\n", info->slurm.job_id,
+			info->slurm.partition ? info->slurm.partition : "?", info->slurm.nodelist ? info->slurm.nodelist : "?",
+			info->slurm.tasks_per_node ? info->slurm.tasks_per_node : "?");
 	fprintf(f, "# mpi: %s\n", info->mpi_library);
 	fprintf(f, "# node: %s\n", info->hwloc);
 	fprintf(f, "# iters %ld, warmup %ld, check %s, %s, cache %s, timeout %s\n", o->iters, o->warmup,

@@ -6,6 +6,7 @@
 #include <mpi.h>
 #include <stdio.h>
 
+#include "core/launcher.h"
 #include "core/options.h"
 
 struct cb_run_info {
@@ -17,6 +18,7 @@ struct cb_run_info {
 	char mpi_library[256];
 	char launcher[16];
 	const char *slurm_job_id;
+	struct cb_slurm_job slurm;       /* partition, node list, tasks per node (NULLs outside Slurm) */
 	char hwloc[256];
 	char *hosts;                     /* "a,b,c" (rank 0) */
 };
