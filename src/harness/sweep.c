@@ -11,6 +11,7 @@
 #include "harness/cbmem.h"
 #include "harness/watchdog.h"
 #include "core/hwinfo.h"
+#include "core/progress.h"
 #include "core/table.h"
 #include "core/units.h"
 
@@ -375,6 +376,12 @@ int cb_sweep_run(const struct cb_kernel *K, struct cb_kernel_ctx *k,
 	if (k->rank == 0)
 		cb_table_header_cols(out, k->columns ? k->columns : K->columns);
 	cb_watchdog_init(k->comm, o->timeout_s);
+	struct cb_progress prog = { 0 };
+	if (k->rank == 0 && cb_progress_wanted(isatty(STDERR_FILENO), getenv("CPOBENCH_PROGRESS"),
+					       getenv("SLURM_JOB_ID"), getenv("SLURM_PTY_PORT"))) {
+		fflush(out);
+		cb_progress_start(&prog, stderr, K->name, sizes, nsizes, MPI_Wtime());
+	}
 
 	int ndtypes = (K->flags & CB_KERNEL_BYTES) ? 1 : o->ndtypes;
 	for (long si = 0; si < nsizes && status != CB_EXIT_USAGE; si++) {
@@ -400,6 +407,7 @@ int cb_sweep_run(const struct cb_kernel *K, struct cb_kernel_ctx *k,
 						goto sizes_done;
 					}
 					if (k->rank == 0) {
+						cb_progress_clear(&prog);
 						cb_table_row_cols(out, &row, k->columns ? k->columns : K->columns);
 						cb_result_add_row(res, &row);
 						json_decref(row.extra);
@@ -419,8 +427,13 @@ sizes_done:
 			}
 		}
 		MPI_Bcast(&status, 1, MPI_INT, 0, k->comm);
+		if (prog.f) {
+			fflush(out);
+			cb_progress_update(&prog, si + 1, MPI_Wtime());
+		}
 	}
 	cb_watchdog_fini();
+	cb_progress_clear(&prog);
 out:
 	free(samples);
 	free(maxed);
