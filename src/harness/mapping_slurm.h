@@ -12,7 +12,8 @@
  * node under srun and under mpirun) or else its processor name.  Returns 1 when
  * it wrote how (switches used, or why not), 0 when there is no Slurm topology,
  * -1 with err (the same on every rank) when the topology file is unreadable or
- * malformed.
+ * malformed.  Under SMPI (emulated fabric) always 0: emulated ranks are not
+ * on the allocation's nodes.
  */
 int cb_mapping_slurm_switches(MPI_Comm comm, int *leader, char *how, size_t howlen, char *err, size_t errlen);
 
