@@ -45,7 +45,7 @@ have_report=no
 # submit NAME SBATCH-ARGS...: sbatch, wait (bounded), $jid and $state set; shows the job log on failure
 submit() {
 	local name=$1; shift
-	jid=$(sbatch --parsable -D "$jobs" -o "$jobs/job-%j.out" "$@" 2>&1) || { state="sbatch failed: $jid"; jid=none; return 1; }
+	jid=$(sbatch --parsable -D "$jobs" -o "$jobs/job-%j.out" "$@" 2>&1) || { state="sbatch of $name failed: $jid"; jid=none; return 1; }
 	state=$(cl_wait "$D" "$jid" 120)
 	return 0
 }
@@ -87,8 +87,11 @@ else
 fi
 
 # 2. two nodes under one leaf switch (srun): 2 hosts, 1 domain by Slurm switch (by node it would be 2)
-submit "sweep-multinode" -N 2 -w 'n[1-2]' --ntasks-per-node=1 "$top_srcdir/slurm/sweep-multinode.sbatch"
+CPOBENCH_SKIP_REPORT=1 submit "sweep-multinode" -N 2 -w 'n[1-2]' --ntasks-per-node=1 "$top_srcdir/slurm/sweep-multinode.sbatch"
 expect_state COMPLETED "sweep-multinode.sbatch on n[1-2] completes"
+two=$jid
+[ ! -e "$jobs/results/$two/report" ] && grep -q 'report: skipped (CPOBENCH_SKIP_REPORT=1)' "$jobs/job-$two.out" &&
+	ok "CPOBENCH_SKIP_REPORT=1: no post-step report" || not_ok "CPOBENCH_SKIP_REPORT=1"
 check_kernels "$jobs/results/$jid" "sweep-multinode"
 f=$(ls "$jobs/results/$jid"/allreduce-*.json 2>/dev/null | head -1)
 jq_ok "$f" '.meta.hosts == "n1,n2" and .meta.nhosts == 2 and .meta.slurm_nnodes == 2 and .meta.slurm_tasks_per_node == "1(x2)"' \
@@ -97,7 +100,7 @@ jq_ok "$f" '.meta.mapping.how == "slurm switch leaf1" and .meta.mapping.domains 
 	"two nodes under leaf1 map to one domain (topology.conf)"
 
 # 3. mpirun inside a 3-node allocation: launcher mpirun, ranks from MPI, domains leaf1 = {n1,n2}, leaf2 = {n3}
-CPOBENCH_MPIRUN_ARGS="--bind-to none" submit "sweep-mpirun" -N 3 --ntasks-per-node=1 "$top_srcdir/slurm/sweep-mpirun.sbatch"
+CPOBENCH_SKIP_REPORT=1 CPOBENCH_MPIRUN_ARGS="--bind-to none" submit "sweep-mpirun" -N 3 --ntasks-per-node=1 "$top_srcdir/slurm/sweep-mpirun.sbatch"
 expect_state COMPLETED "sweep-mpirun.sbatch (mpirun, 3 nodes) completes"
 check_kernels "$jobs/results/$jid" "sweep-mpirun"
 f=$(ls "$jobs/results/$jid"/allreduce-*.json 2>/dev/null | head -1)
@@ -126,9 +129,12 @@ rc=$?
 
 # 6. the emulation template checks for cpobench-emulate
 if [ -x "$top_builddir/cpobench-emulate" ]; then
-	PATH=$top_builddir:$PATH CPOBENCH_KERNELS=allreduce CPOBENCH_NP=4 CPOBENCH_TOPOLOGY=${CPOBENCH_TEST_EMU_TOPOLOGY:-local} \
+	PATH=$top_builddir:$PATH CPOBENCH_SKIP_REPORT=1 CPOBENCH_KERNELS=allreduce CPOBENCH_NP=4 CPOBENCH_TOPOLOGY=${CPOBENCH_TEST_EMU_TOPOLOGY:-local} \
 		CPOBENCH_ARGS="-b 8 -e 1K -n 2 -w 0 -c" submit "emulate" --mem=1G "$top_srcdir/slurm/emulate.sbatch"
 	expect_state COMPLETED "emulate.sbatch runs cpobench-emulate (4 emulated ranks)"
+	f=$(ls "$jobs/results/$jid"/allreduce-*.json 2>/dev/null | head -1)
+	jq_ok "$f" ".fabric == \"emulated\" and .meta.launcher == \"smpirun\" and .meta.slurm_job_id == \"$jid\"" \
+		"emulated result in results/<job id>/ (fabric emulated, launcher smpirun)"
 else
 	CPOBENCH_EMULATE=cpobench-emulate-absent submit "emulate" --mem=100M "$top_srcdir/slurm/emulate.sbatch"
 	expect_state FAILED "emulate.sbatch without cpobench-emulate fails"
@@ -136,11 +142,12 @@ else
 		ok "emulate.sbatch says cpobench-emulate is missing and how to get it" || not_ok "emulate.sbatch message"
 fi
 
-# 7. report.sbatch as a dependent job on job 1's results
-submit "report" --dependency="afterany:$one" "$top_srcdir/slurm/report.sbatch" "$one"
+# 7. report.sbatch as a dependent job over jobs 1 and 2 (two directories: results/<its own id>/report/)
+submit "report" --dependency="afterany:$one:$two" "$top_srcdir/slurm/report.sbatch" "$one" "$two"
 if [ "$have_report" = yes ]; then
-	expect_state COMPLETED "report.sbatch $one completes"
-	[ -s "$jobs/results/$one/report/report.md" ] && ok "report.sbatch wrote results/$one/report/report.md" || not_ok "report.sbatch output"
+	expect_state COMPLETED "report.sbatch $one $two completes"
+	[ -s "$jobs/results/$jid/report/report.md" ] && ok "report.sbatch wrote results/$jid/report/report.md" ||
+		not_ok "report.sbatch output: $(ls -R "$jobs/results/$jid" 2>&1 | head -5)"
 else
 	expect_state FAILED "report.sbatch fails without a 'report' subcommand"
 	grep -q "has no 'report' subcommand" "$jobs/job-$jid.out" && ok "report.sbatch says why" || not_ok "report.sbatch message"
