@@ -41,8 +41,8 @@ out=$("$bin/cpobench-report" --version 2>&1)
 out=$(cd "$tmpdir" && "$MPIRUN" -np 2 --oversubscribe "$bin/cpobench" allreduce -e 64 -n 2 -w 0 -c --json run.json 2>&1)
 rc=$?
 expect_status 0 "mpirun -np 2 installed cpobench allreduce -c"
-[ "$(jq '[.rows[] | select(.check == "pass")] | length' "$tmpdir/run.json" 2>/dev/null)" = 12 ] &&
-	ok "installed cpobench wrote 12 checked rows" || not_ok "installed run result"
+jq -e '(.rows | length) >= 4 and ([.rows[] | select(.check != "pass")] | length == 0)' "$tmpdir/run.json" >/dev/null 2>&1 &&
+	ok "installed cpobench wrote checked rows, all pass" || not_ok "installed run result"
 
 # the installed data is found by name (CPOBENCH_TOPOLOGY_PATH stands in for the prefix under DESTDIR)
 if [ -f "$data/topologies/gb200-nvl72-cpo.ini" ]; then
