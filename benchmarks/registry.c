@@ -5,11 +5,13 @@
 #include <string.h>
 
 extern const struct cb_kernel cb_kernel_allreduce;
+extern const struct cb_kernel cb_kernel_kvcache;
 extern const struct cb_kernel cb_kernel_alltoall;
 extern const struct cb_kernel cb_kernel_pingpong;
 
 const struct cb_kernel *const cb_kernels[] = {
 	&cb_kernel_allreduce,
+	&cb_kernel_kvcache,
 	&cb_kernel_alltoall,
 	&cb_kernel_pingpong,
 	NULL,

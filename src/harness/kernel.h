@@ -118,6 +118,15 @@ struct cb_kernel {
 	 * document (add top-level keys, e.g. "calibration") and the table stream
 	 * (print # lines); the harness rewrites the result files afterwards. */
 	void (*finish)(struct cb_kernel_ctx *k, json_t *doc, FILE *out);
+	/* Optional: variant names known only after init (NULL-terminated, owned by the
+	 * kernel); they replace algos in the sweep.  --algo X selects X and every "X:...". */
+	const char *const *(*variants)(struct cb_kernel_ctx *k);
+	/* Optional: bytes a row reports (and algbw divides by) when the size is not
+	 * bytes; called on rank 0 between prepare and release. */
+	uint64_t (*row_bytes)(struct cb_kernel_ctx *k, const struct cb_case *c);
+	/* Optional, rank 0: describe the run's kernel settings, as '#' lines on f (when
+	 * not NULL) and as fields added to the result's meta object (when not NULL). */
+	void (*header)(struct cb_kernel_ctx *k, FILE *f, json_t *meta);
 };
 
 /* The registry (benchmarks/registry.c). */

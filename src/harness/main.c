@@ -92,7 +92,7 @@ static char *result_path(const struct cb_kernel *K, const struct cb_opts *o, con
 
 /* Rank 0: create the directory and write the empty result file, so an
  * unwritable destination is refused before anything is measured. */
-static struct cb_result *result_open(const struct cb_kernel *K, const struct cb_opts *o,
+static struct cb_result *result_open(const struct cb_kernel *K, struct cb_kernel_ctx *k, const struct cb_opts *o,
 				     const struct cb_run_info *info, const struct cb_mapping *map, const struct cb_topo *topo)
 {
 	char err[512];
@@ -113,6 +113,8 @@ static struct cb_result *result_open(const struct cb_kernel *K, const struct cb_
 	json_t *meta = cb_run_info_json(info, o);
 	json_object_set_new(meta, "size_convention", json_string(K->size_convention ? K->size_convention : ""));
 	json_object_set_new(meta, "mapping", cb_mapping_json(map));
+	if (K->header)
+		K->header(k, NULL, meta);
 	/* emulated: the topology cpobench-emulate used (after --optics) wins */
 	json_t *emu = emulation_record(err, sizeof err), *emu_topo = NULL;
 	if (emu) {
@@ -169,17 +171,7 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 	if (o.topology && (status = cb_topology_setup(o.topology, MPI_COMM_WORLD, K->name, &topo)) != CB_EXIT_OK)
 		goto out;
 	struct cb_kernel_ctx k = { .opts = &o, .cfg = cfg, .comm = MPI_COMM_WORLD, .rank = rank, .nranks = nranks, .topo = topo };
-	int ok = 1, allok;
-	if (K->init && K->init(&k, err, sizeof err) != 0) {
-		fprintf(stderr, "cpobench %s: rank %d: %s\n", K->name, rank, err);
-		ok = 0;
-	}
-	MPI_Allreduce(&ok, &allok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-	if (!allok) {
-		status = CB_EXIT_USAGE;
-		goto fini;
-	}
-
+	/* The mapping comes first so a kernel's init can place its roles by domain. */
 	struct cb_run_info info;
 	struct cb_mapping map;
 	cb_run_info_collect(&info, MPI_COMM_WORLD);
@@ -188,19 +180,32 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 	if (o.domain_auto || (!o.domain_size_given && info.slurm_job_id))
 		domain_size = CB_DOMAIN_AUTO;
 	k.map = &map;
-	if (cb_mapping_build(&map, MPI_COMM_WORLD, domain_size, err, sizeof err) != 0) {
+	int mapped = cb_mapping_build(&map, MPI_COMM_WORLD, domain_size, err, sizeof err) == 0;
+	if (!mapped) {
 		if (rank == 0)
 			fprintf(stderr, "cpobench %s: %s\n", K->name, err);
-		status = CB_EXIT_USAGE;
 	} else {
 		if (topo)
 			cb_mapping_apply_topology(&map, MPI_COMM_WORLD, topo, err, sizeof err);
 		cb_mapping_bind(&map, MPI_COMM_WORLD, o.bind_none);
-		status = cb_sweep_validate(K, &k, &info);
 	}
+	int ok = mapped, allok;
+	err[0] = '\0';
+	if (mapped && K->init && K->init(&k, err, sizeof err) != 0) {
+		if (err[0])  /* a kernel may have only rank 0 say why */
+			fprintf(stderr, "cpobench %s: rank %d: %s\n", K->name, rank, err);
+		ok = 0;
+	}
+	MPI_Allreduce(&ok, &allok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+	if (!allok) {
+		status = CB_EXIT_USAGE;
+		goto fini;
+	}
+
+	status = cb_sweep_validate(K, &k, &info);
 	struct cb_result *res = NULL;
 	if (status == CB_EXIT_OK && rank == 0) {
-		res = result_open(K, &o, &info, &map, topo);
+		res = result_open(K, &k, &o, &info, &map, topo);
 		if (!res)
 			status = CB_EXIT_USAGE;
 	}
@@ -217,6 +222,8 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 #endif
 			printf("# kernel: %s (%s)\n# results: %s (+ .csv)\n", K->name, K->size_convention,
 			       cb_result_json_path(res));
+			if (K->header)
+				K->header(&k, stdout, NULL);
 		}
 		status = cb_sweep_run(K, &k, res, stdout);
 		if (rank == 0 && K->finish && (status == CB_EXIT_OK || status == CB_EXIT_WRONG)) {
@@ -230,11 +237,11 @@ static int run_kernel(const struct cb_kernel *K, int argc, char **argv, int rank
 			fprintf(stderr, "cpobench %s: some results were wrong (see check column)\n", K->name);
 	}
 	cb_result_free(res);
-	cb_mapping_free(&map);
-	cb_run_info_free(&info);
 fini:
 	if (K->fini)
 		K->fini(&k);
+	cb_mapping_free(&map);
+	cb_run_info_free(&info);
 out:
 	free(topo);
 	free(cfg);

@@ -107,12 +107,34 @@ static uint64_t case_footprint(const struct cb_kernel *K, const struct cb_case *
 	return total + (K->scratch_bytes ? K->scratch_bytes(c) : 0);
 }
 
-static int algo_index(const struct cb_kernel *K, const char *name)
+/* The variants a run can choose from: the kernel's algos, or its run-time variants. */
+static const char *const *kernel_algos(const struct cb_kernel *K, struct cb_kernel_ctx *k)
 {
-	for (int i = 0; K->algos[i]; i++)
-		if (strcmp(K->algos[i], name) == 0)
+	const char *const *v = K->variants ? K->variants(k) : NULL;
+	return v ? v : K->algos;
+}
+
+/* --algo X names variant X, or with run-time variants every "X:..." one. */
+static int algo_matches(const struct cb_kernel *K, const char *variant, const char *want)
+{
+	size_t n = strlen(want);
+	return strcmp(variant, want) == 0 || (K->variants && strncmp(variant, want, n) == 0 && variant[n] == ':');
+}
+
+static int algo_index(const char *const *algos, const char *name)
+{
+	for (int i = 0; algos[i]; i++)
+		if (strcmp(algos[i], name) == 0)
 			return i;
 	return -1;
+}
+
+static int algo_known(const struct cb_kernel *K, const char *const *algos, const char *want)
+{
+	for (int i = 0; algos[i]; i++)
+		if (algo_matches(K, algos[i], want))
+			return 1;
+	return 0;
 }
 
 /* The sizes to measure: the kernel's own list, or the -b/-e/-f sweep. */
@@ -135,12 +157,13 @@ int cb_sweep_validate(const struct cb_kernel *K, struct cb_kernel_ctx *k, const 
 			max_bytes = sizes[i] > max_bytes ? sizes[i] : max_bytes;
 	}
 	free(sizes);
+	const char *const *algos = kernel_algos(K, k);
 	for (int i = 0; i < o->nalgos && !msg[0]; i++)
-		if (algo_index(K, o->algos[i]) < 0) {
+		if (!algo_known(K, algos, o->algos[i])) {
 			int n = snprintf(msg, sizeof msg, "--algo: unknown algorithm '%s' for %s (expected", o->algos[i],
 					 K->name);
-			for (int j = 0; K->algos[j] && n < (int)sizeof msg; j++)
-				n += snprintf(msg + n, sizeof msg - (size_t)n, "%s%s", j ? ", " : " ", K->algos[j]);
+			for (int j = 0; algos[j] && n < (int)sizeof msg - 16; j++)
+				n += snprintf(msg + n, sizeof msg - (size_t)n, "%s%s", j ? ", " : " ", algos[j]);
 			snprintf(msg + n, sizeof msg - (size_t)(n < (int)sizeof msg ? n : (int)sizeof msg - 1), ")");
 		}
 
@@ -174,9 +197,9 @@ int cb_sweep_validate(const struct cb_kernel *K, struct cb_kernel_ctx *k, const 
 	enum cb_dtype worst_dt = o->dtypes[0];
 	int ndtypes = (K->flags & CB_KERNEL_BYTES) ? 1 : o->ndtypes;
 	for (int d = 0; d < ndtypes && !msg[0]; d++)
-		for (int a = 0; K->algos[a]; a++) {
+		for (int a = 0; algos[a]; a++) {
 			struct cb_case c;
-			case_init(&c, K, k, max_bytes, o->dtypes[d], o->ops[0], K->algos[a], a);
+			case_init(&c, K, k, max_bytes, o->dtypes[d], o->ops[0], algos[a], a);
 			if (c.count > INT_MAX) {
 				char b[32];
 				snprintf(msg, sizeof msg,
@@ -188,7 +211,7 @@ int cb_sweep_validate(const struct cb_kernel *K, struct cb_kernel_ctx *k, const 
 			uint64_t f = case_footprint(K, &c, o);
 			if (f > need) {
 				need = f;
-				worst_algo = K->algos[a];
+				worst_algo = algos[a];
 				worst_dt = o->dtypes[d];
 			}
 		}
@@ -308,14 +331,14 @@ static int run_case(const struct cb_kernel *K, struct cb_kernel_ctx *k, struct c
 	if (k->rank == 0) {
 		cb_stats_compute(maxed, (size_t)o->iters, &row->time_us);
 		row->algo = c->algo;
-		row->bytes = c->bytes;
+		row->bytes = K->row_bytes ? K->row_bytes(k, c) : c->bytes;
 		row->count = c->count;
 		row->dtype = K->dtype_name ? K->dtype_name(c) : cb_dtype_name(c->dtype);
 		row->op = cb_op_name(c->op);
 		row->in_place = c->in_place;
 		row->iters = o->iters;
 		double med_s = row->time_us.median * 1e-6;
-		row->algbw_GBps = med_s > 0 ? (double)c->bytes / med_s / 1e9 : 0;
+		row->algbw_GBps = med_s > 0 ? (double)row->bytes / med_s / 1e9 : 0;
 		row->busbw_GBps = row->algbw_GBps * K->busbw_factor(c->nranks);
 		row->check = !o->check ? "off" : (*wrong_total ? "fail" : "pass");
 		row->wrong = *wrong_total;
@@ -339,19 +362,28 @@ int cb_sweep_run(const struct cb_kernel *K, struct cb_kernel_ctx *k,
 	if (nsizes < 0)
 		return CB_EXIT_USAGE;
 
-	const char *algos[CB_MAX_LIST + 32];
+	const char *const *all = kernel_algos(K, k);
+	const char *algos[512];
 	int nalgos = 0;
-	if (o->nalgos)
+	if (K->variants)  /* run-time variants: those --algo selects, in the kernel's order */
+		for (int i = 0; all[i] && nalgos < (int)(sizeof algos / sizeof algos[0]); i++) {
+			int chosen = o->nalgos == 0;
+			for (int j = 0; j < o->nalgos && !chosen; j++)
+				chosen = algo_matches(K, all[i], o->algos[j]);
+			if (chosen)
+				algos[nalgos++] = all[i];
+		}
+	else if (o->nalgos)
 		for (int i = 0; i < o->nalgos; i++)
 			algos[nalgos++] = o->algos[i];
 	else {
 		const char *const *list = k->default_algos ? k->default_algos : K->algos;
 		for (int i = 0, n = 0; list[i] && nalgos < (int)(sizeof algos / sizeof algos[0]); i++) {
 			char why[256] = "", next[256] = "";
-			int ai = algo_index(K, list[i]);
+			int ai = algo_index(all, list[i]);
 			if (K->algo_available && ai >= 0 && !K->algo_available(k, ai, why, sizeof why)) {
 				/* One line per run of algorithms skipped for the same reason. */
-				int ni = list[i + 1] ? algo_index(K, list[i + 1]) : -1;
+				int ni = list[i + 1] ? algo_index(all, list[i + 1]) : -1;
 				int last = ni < 0 || K->algo_available(k, ni, next, sizeof next) || strcmp(next, why) != 0;
 				if (k->rank == 0)
 					fprintf(out, "%s%s", n++ ? ", " : "# skipped: ", list[i]);
@@ -395,7 +427,7 @@ int cb_sweep_run(const struct cb_kernel *K, struct cb_kernel_ctx *k,
 					struct cb_row row;
 					uint64_t wrong = 0;
 					case_init(&c, K, k, sizes[si], o->dtypes[d], o->ops[p], algos[a],
-						  algo_index(K, algos[a]));
+						  algo_index(all, algos[a]));
 					cb_watchdog_arm(K->name, c.algo, (unsigned long long)c.bytes);
 					int rc = run_case(K, k, &c, samples, maxed, &row, &wrong);
 					cb_watchdog_disarm();
