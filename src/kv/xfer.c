@@ -2,11 +2,12 @@
  * The KV transfer engine (MPI): one round of requests between prefill and
  * decode ranks, issued against the synthetic prefill clock.  Control messages
  * (tag CTRL, three int64: kind, request, group) carry READY (a group may be
- * received or pulled), COMPLETE (put: flushed) and DONE (decode has all of a
+ * received or pulled), COMPLETE (put: flushed; verbs: writes completed) and DONE (decode has all of a
  * request; prefill may free its blocks).  Data uses tag DATA_BASE + request.
  */
 #include "config.h"
 #include "kv/xfer.h"
+#include "kv/verbs.h"
 
 #include <math.h>
 #include <sched.h>
@@ -18,6 +19,8 @@ enum { CTRL_READY = 1, CTRL_COMPLETE = 2, CTRL_DONE = 3 };
 
 int cb_kv_engine_open(struct cb_kv_engine *e)
 {
+	if (e->mech == CB_KV_VERBS)
+		return cb_kv_verbs_connect(e, e->vdev) == 0 ? MPI_SUCCESS : MPI_ERR_OTHER;
 	if (e->mech != CB_KV_PUT && e->mech != CB_KV_GET)
 		return MPI_SUCCESS;
 	int rc = MPI_Win_create(e->pool_bytes ? e->pool : NULL, (MPI_Aint)e->pool_bytes, 1, MPI_INFO_NULL, e->comm,
@@ -30,6 +33,7 @@ int cb_kv_engine_open(struct cb_kv_engine *e)
 
 void cb_kv_engine_close(struct cb_kv_engine *e)
 {
+	cb_kv_verbs_disconnect(e);
 	if (e->have_win) {
 		MPI_Win_unlock_all(e->win);
 		MPI_Win_free(&e->win);
@@ -136,8 +140,12 @@ static void issue_group(struct cb_kv_engine *e, struct cb_kv_request *r, int g)
 {
 	for (int f = r->first_flow; f < r->first_flow + r->nflows; f++) {
 		struct cb_kv_flow *fl = &e->flows[f];
-		if (e->mech != CB_KV_PUT)
+		if (e->mech != CB_KV_PUT && e->mech != CB_KV_VERBS)
 			ctrl_send(e, fl->peer, CTRL_READY, r->q, g);
+		if (e->mech == CB_KV_VERBS) {
+			cb_kv_verbs_issue(e, (size_t)f, g);
+			continue;
+		}
 		if (e->mech == CB_KV_GET) {
 			while (fl->next_msg < fl->plan.nmsgs && fl->plan.msgs[fl->next_msg].group <= g)
 				fl->next_msg++;
@@ -166,10 +174,13 @@ static void issue_group(struct cb_kv_engine *e, struct cb_kv_request *r, int g)
 /* Prefill: everything of request r is issued; put completes it with flush + COMPLETE. */
 static void finish_issue(struct cb_kv_engine *e, struct cb_kv_request *r)
 {
-	if (e->mech != CB_KV_PUT)
+	if (e->mech != CB_KV_PUT && e->mech != CB_KV_VERBS)
 		return;
 	for (int f = r->first_flow; f < r->first_flow + r->nflows; f++) {
-		MPI_Win_flush(e->flows[f].peer, e->win);
+		if (e->mech == CB_KV_VERBS)
+			cb_kv_verbs_flush(e, (size_t)f);  /* completions: the writes are in the peer's memory */
+		else
+			MPI_Win_flush(e->flows[f].peer, e->win);
 		ctrl_send(e, e->flows[f].peer, CTRL_COMPLETE, r->q, 0);
 	}
 }

@@ -47,6 +47,8 @@ struct cb_kv_engine {
 	uint64_t pool_bytes;
 	MPI_Win win;
 	int have_win;
+	struct cb_kv_verbs_dev *vdev;     /* verbs: the device (opened by the kernel) */
+	struct cb_kv_verbs_conn *verbs;   /* verbs: MRs, QPs, work requests of this case */
 	struct cb_kv_flow *flows;
 	size_t nflows;
 	struct cb_kv_request *reqs;
@@ -63,7 +65,8 @@ struct cb_kv_engine {
 	size_t nrq, caprq;
 };
 
-/* Collective over comm: create the RMA window over each rank's pool (put/get). */
+/* Collective over comm: create the RMA window over each rank's pool (put/get),
+ * or register the pools and connect the queue pairs (verbs). */
 int cb_kv_engine_open(struct cb_kv_engine *e);
 void cb_kv_engine_close(struct cb_kv_engine *e);
 /* Run one round; request times are filled in.  Returns 0, or an MPI error code. */
