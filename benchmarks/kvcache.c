@@ -57,6 +57,7 @@ struct kv_state {
 	int nslices;
 	struct cb_kv_role *roles;
 	struct cb_kv_role me;
+	struct cb_kv_verbs_dev *vdev;  /* --mech verbs: opened once */
 	struct kv_variant variants[MAX_VARIANTS];
 	const char *names[MAX_VARIANTS + 1];
 	int nvariants;
@@ -92,7 +93,7 @@ static const struct cb_kopt kv_kopts[] = {
 	{ "tp-p", 1, "N", "ranks (tensor-parallel degree) per prefill instance (1)" },
 	{ "tp-d", 1, "N", "ranks per decode instance (1)" },
 	{ "placement", 1, "P", "rank (prefill ranks first), same (P and D in one domain), cross (P and D in different domains) (rank)" },
-	{ "mech", 1, "LIST", "send (two-sided), put (RMA + flush + completion), get (pull after ready, done back), verbs (put)" },
+	{ "mech", 1, "LIST", "send (two-sided), put (RMA + flush + completion), get (pull after ready, done back), verbs (RDMA WRITE, completion, done back; CPOBENCH_VERBS_* select device/port/GID)" },
 	{ "granularity", 1, "LIST", "desc (one message per block descriptor), coalesce (merge runs contiguous on both sides), layer, request (desc)" },
 	{ "schedule", 1, "LIST", "bulk (after prefill), layer[:G] (as each group of G layers ends), chunk:C (after each C-token chunk) (bulk)" },
 	{ "layout", 1, "L", "layer (per-layer K/V regions, HND blocks) or cross (cross-layer blocks) (layer)" },
@@ -377,20 +378,16 @@ static int kv_init_checked(struct cb_kernel_ctx *k, struct kv_state *s, char *er
 			 c->model);
 		return -1;
 	}
-	for (int i = 0; i < s->nvariants; i++)
+	for (int i = 0; i < s->nvariants && !s->vdev; i++)
 		if (s->variants[i].mech == CB_KV_VERBS) {
 			char dev[64] = "";
-			int n = cb_kv_verbs_devices(dev, sizeof dev);
-			if (n < 0)
+			if (cb_kv_verbs_devices(dev, sizeof dev) < 0) {
 				snprintf(err, errlen, "--mech verbs: this cpobench was built without libibverbs "
 						      "(configure --with-ibverbs); use --mech send, put or get");
-			else if (n == 0)
-				snprintf(err, errlen, "--mech verbs: libibverbs found no RDMA device "
-						      "(ibv_get_device_list: 0 devices); use --mech send, put or get");
-			else
-				snprintf(err, errlen, "--mech verbs: RDMA device %s found, but the verbs data path is not "
-						      "in this version; use --mech send, put or get", dev);
-			return -1;
+				return -1;
+			}
+			if (!(s->vdev = cb_kv_verbs_open(err, errlen)))
+				return -1;
 		}
 	s->nslices = cb_kv_slices(&s->geom, &s->slices);
 	s->roles = calloc((size_t)k->nranks, sizeof *s->roles);
@@ -450,6 +447,7 @@ static void kv_fini(struct cb_kernel_ctx *k)
 		return;
 	free(s->slices);
 	free(s->roles);
+	cb_kv_verbs_close(s->vdev);
 	free(s);
 	k->state = NULL;
 	g_state = NULL;
@@ -698,6 +696,7 @@ static int kv_prepare(struct cb_kernel_ctx *k, const struct cb_case *c)
 	e->arrival = s->arrival;
 	e->seed = (uint64_t)s->cfg->seed;
 	e->inst = s->me.inst;
+	e->vdev = s->vdev;
 	e->pool_bytes = s->me.side == CB_KV_PREFILL ? p.p_bytes : s->me.side == CB_KV_DECODE ? p.d_bytes : 0;
 	int ok = 1;
 	if (e->pool_bytes) {
@@ -1027,6 +1026,11 @@ static void kv_row_extra(struct cb_kernel_ctx *k, const struct cb_case *c, json_
 	(void)c;
 	if (s->extra)
 		json_object_update(row, s->extra);
+	if (s->eng.mech == CB_KV_VERBS) {
+		double reg = cb_kv_verbs_reg_seconds(&s->eng);
+		json_object_set_new(row, "verbs_reg_ms", json_real(1e3 * reg));
+		printf("# verbs: KV pools registered in %.3f ms (slowest rank, before the timed rounds)\n", 1e3 * reg);
+	}
 	fputs(s->line, stdout);
 }
 
@@ -1089,6 +1093,11 @@ static void kv_header(struct cb_kernel_ctx *k, FILE *f, json_t *meta)
 							       "instance", ro->inst, "tp", ro->tp, "domain", k->map->domain_of[r]));
 		}
 		json_object_set_new(x, "roles", roles);
+		if (s->vdev) {
+			char d[512];
+			cb_kv_verbs_describe(s->vdev, d, sizeof d);
+			json_object_set_new(x, "verbs_device", json_string(d));
+		}
 		json_object_set_new(meta, "kvcache", x);
 	}
 	if (!f)
@@ -1114,6 +1123,12 @@ static void kv_header(struct cb_kernel_ctx *k, FILE *f, json_t *meta)
 	fprintf(f, "# prefill clock: %s\n",
 		c->tokens_per_s > 0 ? (snprintf(a, sizeof a, "%g tokens/s", c->tokens_per_s), a)
 				    : (snprintf(b, sizeof b, "%g TFLOP/s x MFU %g per rank", c->tflops, c->mfu), b));
+	if (s->vdev) {
+		char d[512];
+		cb_kv_verbs_describe(s->vdev, d, sizeof d);
+		fprintf(f, "# verbs (rank 0): %s; one RDMA WRITE per destination-contiguous run, COMPLETE after the "
+			   "completions, DONE back\n", d);
+	}
 	fprintf(f, "# roles:");
 	for (int r = 0; r < k->nranks; r++) {
 		const struct cb_kv_role *ro = &s->roles[r];
