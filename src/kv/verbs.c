@@ -440,6 +440,11 @@ agree1:
 			MPI_Isend(&mine[i], (int)sizeof mine[i], MPI_BYTE, p->rank, TAG_QPINFO, e->comm, &rq[2 * i + 1]);
 		}
 		MPI_Waitall(2 * np, rq, MPI_STATUSES_IGNORE);
+		/* test only: a wrong rkey makes every write fail with a remote access error */
+		const char *fault = getenv("CPOBENCH_VERBS_FAULT");
+		if (fault && !strcmp(fault, "rkey") && e->side == CB_KV_PREFILL)
+			for (int i = 0; i < np; i++)
+				c->peers[i].remote.rkey ^= 0x5a5a;
 		for (int i = 0; i < np && ok; i++)
 			if (c->peers[i].remote.ok && qp_connect(c, &c->peers[i], &mine[i], what, sizeof what) != 0)
 				ok = 0;

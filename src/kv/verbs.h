@@ -9,6 +9,7 @@
  *   CPOBENCH_VERBS_GID_INDEX  GID index (RoCE: the RoCE v2 IPv4-mapped GID, else
  *                             the first RoCE v2 GID, else 0; InfiniBand: none, LID routing)
  *   CPOBENCH_VERBS_SQ_DEPTH   send queue depth per QP (128, capped by the device)
+ *   CPOBENCH_VERBS_FAULT=rkey test only: prefill uses a wrong rkey (error completions)
  */
 #ifndef CB_KV_VERBS_H
 #define CB_KV_VERBS_H
