@@ -393,7 +393,8 @@ int cb_kv_verbs_connect(struct cb_kv_engine *e, struct cb_kv_verbs_dev *d)
 		ok = 0;
 		goto agree1;
 	}
-	c->cq = ibv_create_cq(d->ctx, c->npeers * (int)d->sq_depth + 1, NULL, NULL, 0);
+	long cqe = (long)c->npeers * (long)d->sq_depth + 1;  /* every send queue full, errors included */
+	c->cq = ibv_create_cq(d->ctx, (int)(cqe < d->attr.max_cqe ? cqe : d->attr.max_cqe), NULL, NULL, 0);
 	if (!c->cq) {
 		snprintf(what, sizeof what, "ibv_create_cq: %s", strerror(errno));
 		ok = 0;
