@@ -124,7 +124,7 @@ step kv-4rank-2p1d-tp1to2 mpirun --oversubscribe -np 4 \$K --mech verbs --model 
 step kv-4rank-1p2d-tp2to1 mpirun --oversubscribe -np 4 \$K --mech verbs --model llama-3.1-8b --isl 128 --prefill 1 --tp-p 2 --decode 2 --tp-d 1 --requests 2 --granularity desc,layer -c -n 2 -w 0
 step kv-small-sq sh -c 'CPOBENCH_VERBS_SQ_DEPTH=4 mpirun -np 2 \$K --mech verbs --model llama-3.1-8b --isl 256 --granularity desc,request -c -n 2 -w 0'
 step kv-fault-rkey sh -c 'CPOBENCH_VERBS_FAULT=rkey mpirun -np 2 \$K --mech verbs --model llama-3.1-8b --isl 64 -n 1 -w 0 >/tmp/fault.log 2>&1; rc=\$?; grep -a "verbs" /tmp/fault.log; echo "mpirun exit \$rc"; [ \$rc -ne 0 ] && grep -q "RDMA WRITE to rank 1 failed: remote access error.*request 0, message 0: layer 0, K, heads 0-7, block 0" /tmp/fault.log'
-step kv-bw mpirun -np 2 \$K --mech verbs,send,put --model llama-3.1-8b --isl 1024 --granularity coalesce,request -n 3 -w 1
+step kv-bw mpirun -np 2 \$K --mech verbs,send,put --model llama-3.1-8b --isl 256 --granularity coalesce,request -n 3 -w 1
 EOF
 if [ -n "${CPOBENCH_VM_CASES:-}" ]; then cat "$CPOBENCH_VM_CASES" >>initrd/guest.sh; fi
 echo 'echo "VM-DONE failures=$fails"' >>initrd/guest.sh
