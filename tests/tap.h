@@ -38,6 +38,15 @@ static inline int tap_ok(int pass, const char *file, int line, const char *fmt, 
 			printf("#   got '%s', expected '%s'\n", g_ ? g_ : "(null)", w_ ? w_ : "(null)"); \
 	} while (0)
 
+/* The first n ints of a and b are equal. */
+static inline int tap_same_ints(const int *a, const int *b, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
 static inline int tap_done(void)
 {
 	printf("1..%d\n", tap_count);

@@ -22,6 +22,13 @@ expect_status() {
 expect_output() {
 	if printf '%s\n' "$out" | grep -Eq -- "$1"; then ok "$2"; else not_ok "$2 (no match for /$1/)"; printf '%s\n' "$out" | tail -20 | diag; fi
 }
+# refused WANT ARGS...: cpobench ARGS on 2 ranks exits with status 2 and a message matching WANT.
+refused() {
+	local want=$1; shift
+	mpi 2 "$@"
+	expect_status 2 "cpobench $* -> exit 2"
+	expect_output "$want" "cpobench $* -> message /$want/"
+}
 
 tmpdir=$(mktemp -d "${TMPDIR:-/tmp}/cpobench-test.XXXXXX")
 trap 'rm -rf "$tmpdir"' EXIT

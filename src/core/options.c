@@ -43,6 +43,7 @@ void cb_opts_defaults(struct cb_opts *o)
 	o->step_factor = 2;
 	o->iters = 100;
 	o->warmup = 10;
+	o->fault.step = -1;
 	o->dtypes[0] = CB_DTYPE_FLOAT;
 	o->ndtypes = 1;
 	o->ops[0] = CB_OP_SUM;
@@ -152,6 +153,39 @@ static char *join_argv(int argc, char **argv)
 	return s;
 }
 
+struct cb_fault cb_fault_parse(const char *spec)
+{
+	static const struct {
+		const char *name;
+		enum cb_fault_kind kind;
+		int takes_step;
+	} faults[] = {
+		{ "corrupt", CB_FAULT_CORRUPT, 0 }, { "stall", CB_FAULT_STALL, 0 }, { "stall-in-op", CB_FAULT_STALL_IN_OP, 0 },
+		{ "kill", CB_FAULT_KILL, 1 },       { "enospc", CB_FAULT_ENOSPC, 1 },
+	};
+	struct cb_fault f = { spec ? CB_FAULT_INVALID : CB_FAULT_NONE, -1 };
+	if (!spec)
+		return f;
+	const char *colon = strchr(spec, ':');
+	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+		if (strlen(faults[i].name) != n || strncmp(spec, faults[i].name, n) != 0)
+			continue;
+		if (!faults[i].takes_step) {
+			if (!colon)
+				f.kind = faults[i].kind;
+		} else if (colon && colon[1] >= '0' && colon[1] <= '9') {
+			char *end;
+			long step = strtol(colon + 1, &end, 10);
+			if (!*end) {
+				f.kind = faults[i].kind;
+				f.step = step;
+			}
+		}
+	}
+	return f;
+}
+
 static int handle(struct cb_opts *o, int c, char *arg, char *err, size_t errlen)
 {
 	long v;
@@ -216,7 +250,10 @@ static int handle(struct cb_opts *o, int c, char *arg, char *err, size_t errlen)
 			return 0;
 		}
 		return parse_long_opt("--domain-size", arg, 1, 1L << 30, &o->domain_size, err, errlen);
-	case OPT_TESTFAULT: o->test_fault = arg; return 0;
+	case OPT_TESTFAULT:
+		o->test_fault = arg;
+		o->fault = cb_fault_parse(arg);
+		return 0;
 	case OPT_BIND:
 		if (strcmp(arg, "core") == 0 || strcmp(arg, "none") == 0) {
 			o->bind_none = arg[0] == 'n';

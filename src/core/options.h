@@ -19,6 +19,23 @@ struct cb_kopt {
 
 typedef int (*cb_kopt_set_fn)(void *cfg, const char *name, const char *arg, char *err, size_t errlen);
 
+/* Test-only fault injection (--test-fault), parsed once when the option is read. */
+enum cb_fault_kind {
+	CB_FAULT_NONE = 0,
+	CB_FAULT_CORRUPT,      /* "corrupt": one wrong element in the checked result */
+	CB_FAULT_STALL,        /* "stall": the last rank sleeps before a size step */
+	CB_FAULT_STALL_IN_OP,  /* "stall-in-op": the last rank sleeps inside the operation */
+	CB_FAULT_KILL,         /* "kill:N": the last rank exits at size step N */
+	CB_FAULT_ENOSPC,       /* "enospc:N": writing the result after size step N fails */
+	CB_FAULT_INVALID,      /* anything else: refused with the option's message */
+};
+struct cb_fault {
+	enum cb_fault_kind kind;
+	long step;             /* N of kill:N and enospc:N, else -1 */
+};
+/* Parse a --test-fault value; an unknown or malformed one gives CB_FAULT_INVALID. */
+struct cb_fault cb_fault_parse(const char *spec);
+
 struct cb_opts {
 	uint64_t min_bytes, max_bytes, step_factor;
 	long iters, warmup;
@@ -40,7 +57,8 @@ struct cb_opts {
 	int domain_auto;           /* --domain-size auto: from the allocation's topology (domain_size 0) */
 	int domain_size_given;     /* --domain-size was on the command line */
 	int output_dir_given;      /* --output-dir was on the command line (else results/, or results/JOBID/ under Slurm) */
-	const char *test_fault;    /* test-only fault injection, e.g. "corrupt" */
+	const char *test_fault;    /* test-only fault injection, e.g. "corrupt" (as given) */
+	struct cb_fault fault;     /* test_fault parsed */
 	int help;
 	int sizes_given;           /* -b, -e or -f was on the command line */
 	char *cmdline;             /* argv joined, for the record */

@@ -50,29 +50,6 @@ static long slot_count(const struct cb_opts *o, size_t stride)
 	return n < 2 ? 2 : (long)n;
 }
 
-/* Test-only fault injection (--test-fault): corrupt, stall, stall-in-op, kill:N, enospc:N. */
-static int fault_is(const struct cb_opts *o, const char *name)
-{
-	size_t n = strlen(name);
-	return o->test_fault && strncmp(o->test_fault, name, n) == 0 &&
-	       (o->test_fault[n] == '\0' || o->test_fault[n] == ':');
-}
-
-static long fault_arg(const struct cb_opts *o)
-{
-	const char *colon = o->test_fault ? strchr(o->test_fault, ':') : NULL;
-	return colon ? atol(colon + 1) : -1;
-}
-
-static int fault_valid(const struct cb_opts *o)
-{
-	if (!o->test_fault)
-		return 1;
-	if (fault_is(o, "corrupt") || fault_is(o, "stall") || fault_is(o, "stall-in-op"))
-		return strchr(o->test_fault, ':') == NULL;
-	return (fault_is(o, "kill") || fault_is(o, "enospc")) && fault_arg(o) >= 0;
-}
-
 static void case_init(struct cb_case *c, const struct cb_kernel *K, struct cb_kernel_ctx *k, uint64_t bytes,
 		      enum cb_dtype dt, enum cb_op op, const char *algo, int ai)
 {
@@ -167,7 +144,7 @@ int cb_sweep_validate(const struct cb_kernel *K, struct cb_kernel_ctx *k, const 
 			snprintf(msg + n, sizeof msg - (size_t)(n < (int)sizeof msg ? n : (int)sizeof msg - 1), ")");
 		}
 
-	if (!msg[0] && !fault_valid(o))
+	if (!msg[0] && o->fault.kind == CB_FAULT_INVALID)
 		snprintf(msg, sizeof msg, "--test-fault: '%s' is not one of corrupt, stall, stall-in-op, kill:N, enospc:N",
 			 o->test_fault);
 
@@ -292,8 +269,8 @@ static int run_case(const struct cb_kernel *K, struct cb_kernel_ctx *k, struct c
 	/* test-only: from the second size on, the last rank stops before the
 	 * barrier (stall) or skips the operation (stall-in-op) so the others
 	 * hang in it; --timeout must turn either into exit status 3. */
-	int stall = fault_is(o, "stall") && c->rank == c->nranks - 1 && (c->bytes > o->min_bytes || o->min_bytes == o->max_bytes);
-	int stall_in_op = fault_is(o, "stall-in-op") && c->rank == c->nranks - 1 &&
+	int stall = o->fault.kind == CB_FAULT_STALL && c->rank == c->nranks - 1 && (c->bytes > o->min_bytes || o->min_bytes == o->max_bytes);
+	int stall_in_op = o->fault.kind == CB_FAULT_STALL_IN_OP && c->rank == c->nranks - 1 &&
 			  (c->bytes > o->min_bytes || o->min_bytes == o->max_bytes);
 	for (long i = 0; i < o->iters; i++) {
 		slot_ptrs(&s, o->warmup + i, &send, &recv);
@@ -319,7 +296,7 @@ static int run_case(const struct cb_kernel *K, struct cb_kernel_ctx *k, struct c
 		cb_watchdog_barrier();
 		cb_watchdog_phase("check", -1);
 		K->run(k, c, send, recv);
-		if (fault_is(o, "corrupt"))
+		if (o->fault.kind == CB_FAULT_CORRUPT)
 			corrupt_one(c, &s, recv);
 		wrong = K->check(k, c, send, recv);
 	}
@@ -418,7 +395,7 @@ int cb_sweep_run(const struct cb_kernel *K, struct cb_kernel_ctx *k,
 	int ndtypes = (K->flags & CB_KERNEL_BYTES) ? 1 : o->ndtypes;
 	for (long si = 0; si < nsizes && status != CB_EXIT_USAGE; si++) {
 		/* test-only: the last rank dies after kill:N finished sizes */
-		if (fault_is(o, "kill") && si == fault_arg(o) && k->rank == k->nranks - 1)
+		if (o->fault.kind == CB_FAULT_KILL && si == o->fault.step && k->rank == k->nranks - 1)
 			raise(SIGKILL);
 		for (int d = 0; d < ndtypes; d++)
 			for (int p = 0; p < nops; p++)
@@ -451,7 +428,7 @@ sizes_done:
 		/* Rank 0 rewrites the files; a write failure stops every rank. */
 		if (k->rank == 0) {
 			char err[512];
-			if (fault_is(o, "enospc") && si == fault_arg(o))
+			if (o->fault.kind == CB_FAULT_ENOSPC && si == o->fault.step)
 				cb_result_inject_write_error(res, "No space left on device (injected by --test-fault)");
 			if (cb_result_write(res, err, sizeof err) != 0) {
 				fprintf(stderr, "cpobench %s: cannot write results: %s\n", K->name, err);

@@ -3,25 +3,17 @@
 #include "core/domains.h"
 #include "tests/tap.h"
 
-static int same(const int *a, const int *b, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return 0;
-	return 1;
-}
-
 int main(void)
 {
 	int e[8];
 	cb_domains_endpoints(6, NULL, e);
-	ok(same(e, (int[]){ 0, 1, 2, 3, 4, 5 }, 6), "no node information: endpoint = rank");
+	ok(tap_same_ints(e, (int[]){ 0, 1, 2, 3, 4, 5 }, 6), "no node information: endpoint = rank");
 	int rr[] = { 0, 1, 0, 1, 0, 1 };   /* --map-by node over two nodes */
 	cb_domains_endpoints(6, rr, e);
-	ok(same(e, (int[]){ 0, 3, 1, 4, 2, 5 }, 6), "round-robin placement: a node's ranks stay consecutive");
+	ok(tap_same_ints(e, (int[]){ 0, 3, 1, 4, 2, 5 }, 6), "round-robin placement: a node's ranks stay consecutive");
 	int uneven[] = { 0, 0, 0, 3, 3, 5, 5, 5 };
 	cb_domains_endpoints(8, uneven, e);
-	ok(same(e, (int[]){ 0, 1, 2, 3, 4, 5, 6, 7 }, 8), "block placement, uneven nodes: endpoint = rank");
+	ok(tap_same_ints(e, (int[]){ 0, 1, 2, 3, 4, 5, 6, 7 }, 8), "block placement, uneven nodes: endpoint = rank");
 
 	/* GB200 NVL72-like: 72 per NVLink domain, 576 per leaf group, then the spine. */
 	long g[] = { 72, 576, 1L << 40 };

@@ -59,5 +59,32 @@ int main(void)
 		   bad[i].argv[3] ? bad[i].argv[3] : "", err);
 		cb_opts_free(&o);
 	}
+
+	/* --test-fault: parsed once, when the option is read. */
+	cb_opts_defaults(&o);
+	ok(o.fault.kind == CB_FAULT_NONE, "no --test-fault: no fault");
+	ok(parse(&o, err, sizeof err, ARGV("cpobench", "allreduce", "--test-fault", "kill:3")) == 0 &&
+		   o.fault.kind == CB_FAULT_KILL && o.fault.step == 3 && strcmp(o.test_fault, "kill:3") == 0,
+	   "--test-fault kill:3: kill at size step 3, string kept");
+	cb_opts_free(&o);
+	static const struct {
+		const char *spec;
+		enum cb_fault_kind kind;
+		long step;
+	} faults[] = {
+		{ "corrupt", CB_FAULT_CORRUPT, -1 },   { "stall", CB_FAULT_STALL, -1 },
+		{ "stall-in-op", CB_FAULT_STALL_IN_OP, -1 }, { "kill:0", CB_FAULT_KILL, 0 },
+		{ "enospc:12", CB_FAULT_ENOSPC, 12 },  { "melt", CB_FAULT_INVALID, -1 },
+		{ "stall-in", CB_FAULT_INVALID, -1 },  { "corrupt:1", CB_FAULT_INVALID, -1 },
+		{ "kill", CB_FAULT_INVALID, -1 },      { "kill:", CB_FAULT_INVALID, -1 },
+		{ "kill:-1", CB_FAULT_INVALID, -1 },   { "enospc:2x", CB_FAULT_INVALID, -1 },
+		{ "killer:1", CB_FAULT_INVALID, -1 },  { "", CB_FAULT_INVALID, -1 },
+	};
+	for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+		struct cb_fault f = cb_fault_parse(faults[i].spec);
+		ok(f.kind == faults[i].kind && f.step == faults[i].step, "fault '%s' -> kind %d step %ld", faults[i].spec,
+		   (int)f.kind, f.step);
+	}
+	ok(cb_fault_parse(NULL).kind == CB_FAULT_NONE, "fault NULL -> none");
 	return tap_done();
 }
