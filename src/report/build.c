@@ -459,6 +459,42 @@ static int proj_init(struct ctx *c, const struct proj *p, struct cb_model *m, lo
 				    sizeof c->err);
 }
 
+/* The projected job at one GPU count and medium: fastest algorithms, power, reliability, reach. */
+struct gpu_point {
+	const char *ar_algo, *a2a_algo;
+	double ar_s, a2a_s;
+	struct cb_model_cost ar_cost;  /* of the fastest all-reduce */
+	struct cb_model_power pw;
+	struct cb_model_rel rel;
+	struct cb_model_reach reach;
+};
+
+static int gpu_point(struct ctx *c, const struct proj *p, struct cb_model *m, long gpus, int optics,
+		     struct gpu_point *pt)
+{
+	if (proj_init(c, p, m, gpus, optics) != 0)
+		return -1;
+	pt->ar_algo = pt->a2a_algo = "";
+	pt->ar_s = fastest(m, "allreduce", (double)c->o->allreduce_bytes, &pt->ar_algo, &pt->ar_cost);
+	pt->a2a_s = fastest(m, "alltoall", (double)c->o->alltoall_bytes, &pt->a2a_algo, NULL);
+	cb_model_power(m, &pt->pw);
+	cb_model_reliability(m, &pt->rel);
+	cb_model_reach(m, &pt->reach);
+	return 0;
+}
+
+/* A plot against GPU count: the settings all three share (common, a format taking the data file), then its own. */
+static void gpus_plot(struct ctx *c, const char *common, int nseries, const char *name, const char *own,
+		      const char *caption, const char *source)
+{
+	char vars[VARS] = "", dat[128];
+	snprintf(dat, sizeof dat, "%s.dat", name);
+	var(vars, common, dat);
+	style_words(vars, nseries, NULL, NULL);
+	var(vars, "%s", own);
+	plot(c, name, "series", vars, caption, source);
+}
+
 static int projection_section(struct ctx *c, const struct proj *p, const char *checked)
 {
 	const struct cb_report_opts *o = c->o;
@@ -537,30 +573,22 @@ static int projection_section(struct ctx *c, const struct proj *p, const char *c
 		fprintf(de, "# %s: gpus energy_J_per_allreduce_outside_the_innermost_tier total_J\n", mname);
 		fprintf(dp, "# %s: gpus network_power_MW\n", mname);
 		for (int g = 0; g < p->ngpus; g++) {
-			if (proj_init(c, p, &m, p->gpus[g], o->optics[i]) != 0) {
+			struct gpu_point pt;
+			if (gpu_point(c, p, &m, p->gpus[g], o->optics[i], &pt) != 0) {
 				fclose(csv);
 				return -1;
 			}
-			const char *a = "", *a2 = "";
-			struct cb_model_cost cost;
-			struct cb_model_power pw;
-			struct cb_model_rel rel;
-			struct cb_model_reach reach;
-			double t = fastest(&m, "allreduce", (double)o->allreduce_bytes, &a, &cost);
-			double t2 = fastest(&m, "alltoall", (double)o->alltoall_bytes, &a2, NULL);
-			cb_model_power(&m, &pw);
-			cb_model_reliability(&m, &rel);
-			cb_model_reach(&m, &reach);
-			if (!reach.all_ok && !first_bad)
+			if (!pt.reach.all_ok && !first_bad)
 				first_bad = p->gpus[g];
-			fprintf(df, "%ld %.9g %s\n", p->gpus[g], t * 1e6, a);
-			double eo = outer_energy(&m, &cost);
-			fprintf(de, "%ld %.9g %.9g\n", p->gpus[g], eo > 0 ? eo : NAN, cost.energy_j);
-			fprintf(dp, "%ld %.9g\n", p->gpus[g], pw.total_w * 1e-6);
+			fprintf(df, "%ld %.9g %s\n", p->gpus[g], pt.ar_s * 1e6, pt.ar_algo);
+			double eo = outer_energy(&m, &pt.ar_cost);
+			fprintf(de, "%ld %.9g %.9g\n", p->gpus[g], eo > 0 ? eo : NAN, pt.ar_cost.energy_j);
+			fprintf(dp, "%ld %.9g\n", p->gpus[g], pt.pw.total_w * 1e-6);
 			fprintf(csv, "%s,%ld,%llu,%s,%.9g,%.9g,%.9g,%llu,%s,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%d\n", mname,
-				p->gpus[g], (unsigned long long)o->allreduce_bytes, a, t * 1e6, cost.energy_j, eo,
-				(unsigned long long)o->alltoall_bytes, a2, t2 * 1e6, pw.port_w, pw.switch_w, pw.total_w,
-				rel.link_failures_per_day, rel.job_interruptions_per_day, reach.all_ok);
+				p->gpus[g], (unsigned long long)o->allreduce_bytes, pt.ar_algo, pt.ar_s * 1e6,
+				pt.ar_cost.energy_j, eo, (unsigned long long)o->alltoall_bytes, pt.a2a_algo, pt.a2a_s * 1e6,
+				pt.pw.port_w, pt.pw.switch_w, pt.pw.total_w, pt.rel.link_failures_per_day,
+				pt.rel.job_interruptions_per_day, pt.reach.all_ok);
 		}
 		fprintf(df, "\n\n");
 		fprintf(de, "\n\n");
@@ -603,34 +631,27 @@ static int projection_section(struct ctx *c, const struct proj *p, const char *c
 		 o->noptics, titles, colors, dashes, xt);
 	char s2[2048];
 	snprintf(s2, sizeof s2, "%s%s", src, grow);
-	vars[0] = '\0';
-	var(vars, common, "f-allreduce-gpus.dat");
-	style_words(vars, o->noptics, NULL, NULL);
-	var(vars, "logy = 0\nextra = extra.'; set yrange [0:*]'");
-	var(vars, "ptitle = 'All-reduce of %s per GPU on %s, %ld to %ld GPUs, per medium (fastest algorithm)'\n"
-		  "ylabel = 'time per operation (us)'",
-	    fmt_size((double)o->allreduce_bytes, b1, sizeof b1), p->topo->name, p->gpus[0], p->gpus[p->ngpus - 1]);
-	plot(c, "f-allreduce-gpus", "series", vars, "projected all-reduce time against GPU count, one curve per medium",
-	     s2);
-	vars[0] = '\0';
-	var(vars, common, "e-energy-gpus.dat");
-	style_words(vars, o->noptics, NULL, NULL);
-	var(vars, "logy = 10");
-	var(vars, "ptitle = 'Network energy of one all-reduce of %s per GPU on %s, outside the %s tier'\n"
-		  "ylabel = 'energy per operation (J), tiers the optics change'",
-	    fmt_size((double)o->allreduce_bytes, b1, sizeof b1), p->topo->name, p->topo->tier[0].name);
-	plot(c, "e-energy-gpus", "series", vars,
-	     "network energy per all-reduce spent outside the innermost tier (the part the optics change; the total, "
-	     "innermost tier included, is in the table and projection-gpus.csv), against GPU count, per medium",
-	     s2);
-	vars[0] = '\0';
-	var(vars, common, "e-power-gpus.dat");
-	style_words(vars, o->noptics, NULL, NULL);
-	var(vars, "logy = 10");
-	var(vars, "ptitle = 'Network power of the cluster (%s): ports and switch ASICs at full load'\n"
-		  "ylabel = 'network power (MW)'",
-	    p->topo->name);
-	plot(c, "e-power-gpus", "series", vars, "network power against GPU count, per medium", s2);
+	char own[1024];
+	snprintf(own, sizeof own,
+		 "logy = 0\nextra = extra.'; set yrange [0:*]'\n"
+		 "ptitle = 'All-reduce of %s per GPU on %s, %ld to %ld GPUs, per medium (fastest algorithm)'\n"
+		 "ylabel = 'time per operation (us)'",
+		 fmt_size((double)o->allreduce_bytes, b1, sizeof b1), p->topo->name, p->gpus[0], p->gpus[p->ngpus - 1]);
+	gpus_plot(c, common, o->noptics, "f-allreduce-gpus", own,
+		  "projected all-reduce time against GPU count, one curve per medium", s2);
+	snprintf(own, sizeof own,
+		 "logy = 10\nptitle = 'Network energy of one all-reduce of %s per GPU on %s, outside the %s tier'\n"
+		 "ylabel = 'energy per operation (J), tiers the optics change'",
+		 fmt_size((double)o->allreduce_bytes, b1, sizeof b1), p->topo->name, p->topo->tier[0].name);
+	gpus_plot(c, common, o->noptics, "e-energy-gpus", own,
+		  "network energy per all-reduce spent outside the innermost tier (the part the optics change; the "
+		  "total, innermost tier included, is in the table and projection-gpus.csv), against GPU count, per medium",
+		  s2);
+	snprintf(own, sizeof own,
+		 "logy = 10\nptitle = 'Network power of the cluster (%s): ports and switch ASICs at full load'\n"
+		 "ylabel = 'network power (MW)'",
+		 p->topo->name);
+	gpus_plot(c, common, o->noptics, "e-power-gpus", own, "network power against GPU count, per medium", s2);
 
 	/* table at a few GPU counts */
 	md(c, "| medium | GPUs | all-reduce %s | energy/op (outside innermost) | all-to-all %s | network power | "
@@ -640,23 +661,14 @@ static int projection_section(struct ctx *c, const struct proj *p, const char *c
 		for (int g = 0; g < p->ngpus; g++) {
 			if (!(g == 0 || g == p->ngpus - 1 || p->gpus[g] == p0 || (g % 4 == 0)))
 				continue;
-			if (proj_init(c, p, &m, p->gpus[g], o->optics[i]) != 0)
+			struct gpu_point pt;
+			if (gpu_point(c, p, &m, p->gpus[g], o->optics[i], &pt) != 0)
 				return -1;
-			const char *a = "", *a2 = "";
-			struct cb_model_cost cost;
-			struct cb_model_power pw;
-			struct cb_model_rel rel;
-			struct cb_model_reach reach;
-			double t = fastest(&m, "allreduce", (double)o->allreduce_bytes, &a, &cost);
-			double t2 = fastest(&m, "alltoall", (double)o->alltoall_bytes, &a2, NULL);
-			cb_model_power(&m, &pw);
-			cb_model_reliability(&m, &rel);
-			cb_model_reach(&m, &reach);
 			md(c, "| %s | %ld | %s (%s) | %.3g J (%.3g J) | %s (%s) | %s | %.3g | %.3g | %s |\n",
-			   cb_medium_name(o->optics[i]), p->gpus[g], fmt_time(t * 1e6, b1, sizeof b1), a, cost.energy_j,
-			   outer_energy(&m, &cost),
-			   fmt_time(t2 * 1e6, b2, sizeof b2), a2, fmt_power(pw.total_w, b3, sizeof b3),
-			   rel.link_failures_per_day, rel.job_interruptions_per_day, reach.all_ok ? "ok" : "**NO**");
+			   cb_medium_name(o->optics[i]), p->gpus[g], fmt_time(pt.ar_s * 1e6, b1, sizeof b1), pt.ar_algo,
+			   pt.ar_cost.energy_j, outer_energy(&m, &pt.ar_cost), fmt_time(pt.a2a_s * 1e6, b2, sizeof b2),
+			   pt.a2a_algo, fmt_power(pt.pw.total_w, b3, sizeof b3), pt.rel.link_failures_per_day,
+			   pt.rel.job_interruptions_per_day, pt.reach.all_ok ? "ok" : "**NO**");
 		}
 	md(c, "\nAll rows: `projection-gpus.csv`. Source: %s%s.\n\n", src, grow);
 	return 0;
