@@ -261,7 +261,7 @@ static int validate_row(json_t *row, char *msg, size_t len)
 	for (int i = 0; i < 5; i++)
 		if (get_num(tu, tkeys[i], &t[i]) != 0)
 			return snprintf(msg, len, "time_us.%s is missing, negative or not a finite number", tkeys[i]), -1;
-	if (!(t[0] <= t[1] && t[1] <= t[4] && t[0] <= t[2] && t[2] <= t[4] && t[3] <= t[4] && t[0] <= t[3]))
+	if (!(t[0] <= t[1] && t[1] <= t[4] && t[0] <= t[2] && t[2] <= t[4] && t[3] <= t[4] && t[1] <= t[3]))
 		return snprintf(msg, len, "time_us is not ordered (min %g, median %g, mean %g, p99 %g, max %g)", t[0], t[1],
 				t[2], t[3], t[4]),
 		       -1;

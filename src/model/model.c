@@ -169,53 +169,10 @@ double cb_model_tier_j_per_bit(const struct cb_model *m, int i)
 	return pj * 1e-12;
 }
 
-void cb_model_calibrate(struct cb_model *m, int i, const struct cb_model_fit *f)
+void cb_model_calibrate(struct cb_model *m, int i, const struct cb_fit *f)
 {
 	m->t[i].alpha_s = f->alpha_s;
-	if (f->beta_s_per_B > 0)
-		m->t[i].bw_Bps = 1.0 / f->beta_s_per_B;
+	if (isfinite(f->beta_Bps) && f->beta_Bps > 0)
+		m->t[i].bw_Bps = f->beta_Bps;
 	m->t[i].calibrated = 1;
-}
-
-int cb_model_fit_alpha_beta(const double *x, const double *y, int n, struct cb_model_fit *f)
-{
-	double sw = 0, swx = 0, swxx = 0, swy = 0, swxy = 0;
-	int used = 0;
-	for (int i = 0; i < n; i++) {
-		if (!(y[i] > 0) || !(x[i] >= 0))
-			continue;
-		double w = 1.0 / (y[i] * y[i]);
-		sw += w;
-		swx += w * x[i];
-		swxx += w * x[i] * x[i];
-		swy += w * y[i];
-		swxy += w * x[i] * y[i];
-		used++;
-	}
-	if (used < 2)
-		return -1;
-	double det = sw * swxx - swx * swx, a, b;
-	if (det <= 0)
-		return -1;
-	a = (swy * swxx - swx * swxy) / det;
-	b = (sw * swxy - swx * swy) / det;
-	if (b < 0) { /* no size dependence in the data: latency only */
-		b = 0;
-		a = swy / sw;
-	} else if (a < 0) { /* bandwidth only, through the origin */
-		a = 0;
-		b = swxx > 0 ? swxy / swxx : 0;
-	}
-	f->alpha_s = a;
-	f->beta_s_per_B = b;
-	f->npoints = used;
-	f->max_rel_err = 0;
-	for (int i = 0; i < n; i++) {
-		if (!(y[i] > 0) || !(x[i] >= 0))
-			continue;
-		double e = fabs(a + b * x[i] - y[i]) / y[i];
-		if (e > f->max_rel_err)
-			f->max_rel_err = e;
-	}
-	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#include "core/fit.h"
 #include "topo/topo.h"
 
 #define CB_MODEL_MAX_TIERS (CB_TOPO_MAX_TIERS + 8)
@@ -143,15 +144,8 @@ struct cb_model_rel {
 };
 void cb_model_reliability(const struct cb_model *m, struct cb_model_rel *r);
 
-/* Ping-pong calibration of one tier: T(n) = alpha + n * beta. */
-struct cb_model_fit {
-	double alpha_s, beta_s_per_B;
-	double max_rel_err;   /* largest |fit - measured| / measured over the points */
-	int npoints;
-};
-/* Least squares on relative error (weights 1/t^2) over (bytes, seconds) points. */
-int cb_model_fit_alpha_beta(const double *bytes, const double *secs, int n, struct cb_model_fit *f);
-/* Replace tier i's alpha and bandwidth with a fit (the fit's alpha includes software overhead). */
-void cb_model_calibrate(struct cb_model *m, int i, const struct cb_model_fit *f);
+/* Replace tier i's alpha and bandwidth with a ping-pong fit (core/fit.h; the fit's alpha includes
+ * software overhead; a flat fit, beta = inf, keeps the tier's bandwidth). */
+void cb_model_calibrate(struct cb_model *m, int i, const struct cb_fit *f);
 
 #endif

@@ -321,8 +321,7 @@ static int checks_section(struct ctx *c, const struct cb_inputs *s)
 		for (int k = 0; k < s->calib.ntiers; k++)
 			md(c, "| %s | %s | %.3g | %d | %.1f %% |\n", s->calib.tier_name[k],
 			   fmt_time(s->calib.fit[k].alpha_s * 1e6, b1, sizeof b1),
-			   s->calib.fit[k].beta_s_per_B > 0 ? 1e-9 / s->calib.fit[k].beta_s_per_B : INFINITY,
-			   s->calib.fit[k].npoints, 100 * s->calib.fit[k].max_rel_err);
+			   s->calib.fit[k].beta_Bps * 1e-9, s->calib.fit[k].points, 100 * s->calib.fit[k].max_rel_residual);
 		md(c, "\nExact values: `calibration.csv`.\n\n");
 		FILE *cal = open_out(c, "calibration.csv");
 		if (!cal)
@@ -330,8 +329,7 @@ static int checks_section(struct ctx *c, const struct cb_inputs *s)
 		fprintf(cal, "source,tier,alpha_s,bandwidth_Bps,points,max_rel_err\n");
 		for (int k = 0; k < s->calib.ntiers; k++)
 			fprintf(cal, "%s,%s,%.9g,%.9g,%d,%.6g\n", s->calib_from, s->calib.tier_name[k], s->calib.fit[k].alpha_s,
-				s->calib.fit[k].beta_s_per_B > 0 ? 1 / s->calib.fit[k].beta_s_per_B : INFINITY,
-				s->calib.fit[k].npoints, s->calib.fit[k].max_rel_err);
+				s->calib.fit[k].beta_Bps, s->calib.fit[k].points, s->calib.fit[k].max_rel_residual);
 		if (close_out(c, cal, "calibration.csv") != 0)
 			return -1;
 		c->ncsv++;

@@ -161,8 +161,8 @@ void cb_proj_table_header(FILE *f, const struct cb_proj_spec *s)
 			     "(cpobench-report report RESULTS... --topology T does that)");
 	if (s->cal_tier >= 0)
 		fprintf(f, "# calibrated: tier %d alpha %.3f us, %.3f GB/s (ping-pong fit, max error %.1f %%)\n",
-			s->cal_tier, s->cal.alpha_s * 1e6, s->cal.beta_s_per_B > 0 ? 1e-9 / s->cal.beta_s_per_B : 0,
-			100 * s->cal.max_rel_err);
+			s->cal_tier, s->cal.alpha_s * 1e6, isinf(s->cal.beta_Bps) ? 0 : s->cal.beta_Bps * 1e-9,
+			100 * s->cal.max_rel_residual);
 	fprintf(f, "# %-9s %-12s %-9s %8s %13s %12s %10s %12s %10s %11s %10s %9s %5s\n", "kernel", "algo", "optics",
 		"gpus", "size", "time", "busbw", "energy/op", "power", "link-fail", "job-intr", "msgs", "reach");
 	fprintf(f, "# %-9s %-12s %-9s %8s %13s %12s %10s %12s %10s %11s %10s %9s %5s\n", "", "", "", "",

@@ -30,7 +30,7 @@ struct cb_proj_spec {
 	int kv_tier;                      /* -1: the first tier above the innermost */
 	/* Calibration from a ping-pong fit, applied to tier `cal_tier` (-1: none). */
 	int cal_tier;
-	struct cb_model_fit cal;
+	struct cb_fit cal;
 	const char *checked;              /* how the model was checked on this topology, or NULL */
 };
 

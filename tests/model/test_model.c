@@ -199,15 +199,16 @@ int main(void)
 	is_num(cb_model_group_aggregate_Bps(&m, 0) / 1e12, 129.6, 1e-9, "NVL72 aggregate = 129.6 TB/s (~130 TB/s)");
 	is_num(cb_model_flow_bw(&m, 0, 1), 900e9, 1, "NVLink 5: 900 GB/s per direction per GPU");
 
-	/* Calibration fit: exact line recovered; relative error reported. */
-	double x[] = { 8, 1024, 65536, 1048576, 16777216 }, y[5];
-	for (int i = 0; i < 5; i++)
-		y[i] = 2 * US + x[i] / 10e9;
-	struct cb_model_fit f;
-	ok(cb_model_fit_alpha_beta(x, y, 5, &f) == 0, "fit");
-	is_num(f.alpha_s, 2 * US, 1e-12, "fit alpha");
-	is_num(1 / f.beta_s_per_B, 10e9, 1e3, "fit bandwidth");
-	ok(f.max_rel_err < 1e-9 && f.npoints == 5, "fit error ~0");
-	ok(cb_model_fit_alpha_beta(x, y, 1, &f) == -1, "one point: no fit");
+	/* Calibration: a ping-pong fit (core/fit.h, tested in tests/hier/test_fit.c) replaces a tier's
+	 * alpha and bandwidth; a flat fit (beta = inf) keeps the bandwidth. */
+	struct cb_fit f = { .alpha_s = 2 * US, .beta_Bps = 10e9, .points = 5 };
+	double bw_before = m.t[0].bw_Bps;
+	cb_model_calibrate(&m, 0, &f);
+	ok(m.t[0].alpha_s == 2 * US && m.t[0].bw_Bps == 10e9 && m.t[0].calibrated, "calibrate: alpha and bandwidth set");
+	f.beta_Bps = INFINITY;
+	f.alpha_s = 3 * US;
+	cb_model_calibrate(&m, 0, &f);
+	ok(m.t[0].alpha_s == 3 * US && m.t[0].bw_Bps == 10e9, "calibrate with beta = inf: alpha set, bandwidth kept");
+	ok(bw_before != 10e9, "calibration changed the bandwidth (was %g)", bw_before);
 	return tap_done();
 }
