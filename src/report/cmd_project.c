@@ -195,19 +195,13 @@ static int project_run(int argc, char **argv)
 				goto bad_opt;
 			break;
 		case O_BLOCK:
-			if (strcmp(optarg, "0") != 0 && cb_int_parse(optarg, 1, 1 << 30, &block, err, sizeof err) != 0)
+			if (cb_int_parse(optarg, 0, 1 << 30, &block, err, sizeof err) != 0)
 				goto bad_opt;
 			break;
 		case O_KVTIER:
-			if (strcmp(optarg, "0") == 0)
-				kv_tier = 0;
-			else if (cb_int_parse(optarg, 1, CB_MODEL_MAX_TIERS - 1, &kv_tier, err, sizeof err) != 0)
-				goto bad_opt;
-			break;
 		case O_CALTIER:
-			if (strcmp(optarg, "0") == 0)
-				cal_tier = 0;
-			else if (cb_int_parse(optarg, 1, CB_MODEL_MAX_TIERS - 1, &cal_tier, err, sizeof err) != 0)
+			if (cb_int_parse(optarg, 0, CB_MODEL_MAX_TIERS - 1, c == O_KVTIER ? &kv_tier : &cal_tier, err,
+					 sizeof err) != 0)
 				goto bad_opt;
 			break;
 		case O_OVH:
@@ -231,9 +225,15 @@ static int project_run(int argc, char **argv)
 		default:
 			fprintf(stderr, "cpobench-report project: unknown option '%s' (see --help)\n", argv[optind - 1]);
 			return 2;
-		bad_opt:
-			fprintf(stderr, "cpobench-report project: %s: %s\n", argv[optind - 1], err);
+		bad_opt: {
+			/* Name the option (every one that reaches here has a long name), not the value. */
+			const char *name = "?";
+			for (int i = 0; lo[i].name; i++)
+				if (lo[i].val == c)
+					name = lo[i].name;
+			fprintf(stderr, "cpobench-report project: --%s: %s\n", name, err);
 			return 2;
+		}
 		}
 	}
 	if (optind < argc) {

@@ -94,4 +94,17 @@ expect_status 2 "-b > -e refused"
 run project --topology local --calibrate "$top_srcdir/tests/model/data/allreduce-sample.json"
 expect_status 2 "calibration from a non-pingpong file refused"
 expect_output "calibration needs a pingpong result" "message says a pingpong result is needed"
+# Tier indices and the block size take 0 (the innermost tier; one message per layer) up to their limit.
+run project --topology local --kv-tier 99
+expect_status 2 "--kv-tier 99 refused"
+expect_output "^cpobench-report project: --kv-tier: 99 is out of range \(expected 0\.\.[0-9]+\)" "message gives the range from 0"
+run project --topology local --cal-tier -1 --calibrate "$top_srcdir/tests/model/data/pingpong-sample.json"
+expect_status 2 "--cal-tier -1 refused"
+expect_output "--cal-tier: -1 is out of range \(expected 0\.\." "message names --cal-tier"
+run project --topology local --cal-tier 0 --calibrate "$top_srcdir/tests/model/data/pingpong-sample.json" --kernel pingpong
+expect_status 0 "--cal-tier 0 accepted"
+expect_output "^# calibrated: tier 0 alpha" "tier 0 calibrated"
+run project --topology local --block-tokens x
+expect_status 2 "--block-tokens x refused"
+expect_output "--block-tokens: 'x' is not an integer" "message names --block-tokens"
 done_testing
