@@ -3,8 +3,10 @@
 #   1. build/       make check (unit tests, mpirun tests, bad-input corpus, faults)
 #   2. build-asan/  the same suite under AddressSanitizer + UBSan (--enable-sanitizers)
 #   3. fuzz smoke:  every libFuzzer target for CPOBENCH_FUZZ_SECONDS (default 60) s
+#   4. build-clang/ every program and test program compiled by clang through
+#                   the MPI wrapper with -Wall -Wextra -Werror (compile only)
 # and print one tally line.  CPOBENCH_TEST_SANITIZERS=0 / CPOBENCH_FUZZ_SECONDS=0
-# skip steps 2 / 3.
+# / CPOBENCH_TEST_CLANG=0 skip steps 2 / 3 / 4.
 cd "$(dirname "$0")/.." || exit 1
 sh scripts/deps.sh || { echo "tests: 0 passed, 1 failed"; exit 1; }
 pass=0 fail=0 skip=0
@@ -57,6 +59,20 @@ if [ "$secs" != 0 ]; then
 		echo "$out" | tail -5 >&2; f=1
 	fi
 	pass=$((pass + p)); fail=$((fail + f))
+fi
+if [ "${CPOBENCH_TEST_CLANG:-1}" != 0 ]; then
+	if command -v clang >/dev/null 2>&1; then
+		# Open MPI's wrapper runs $OMPI_CC; cpobench-smpi stays on smpicc (gcc).
+		if OMPI_CC=clang sh scripts/build.sh build-clang >build-clang.log 2>&1 &&
+		   OMPI_CC=clang make -C build-clang -j"$(nproc)" check TESTS= >>build-clang.log 2>&1; then
+			pass=$((pass + 1)); echo "test.sh: build-clang: clang -Werror build clean" >&2
+		else
+			fail=$((fail + 1)); echo "test.sh: build-clang: clang -Werror build failed" >&2
+			grep -E 'error|warning' build-clang.log | head -20 >&2
+		fi
+	else
+		skip=$((skip + 1)); echo "test.sh: build-clang: skipped, clang not installed" >&2
+	fi
 fi
 if [ "$skip" -gt 0 ]; then
 	echo "tests: $pass passed, $fail failed, $skip skipped"
