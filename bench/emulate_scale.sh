@@ -1,7 +1,8 @@
 #!/bin/sh
 # Scale of emulation on this machine: wall time and peak memory of
 # cpobench-emulate runs (NVL72 sweep, NVL576 1 GiB, all-to-all at 576 ranks).
-# usage: BUILDDIR=/path/to/build [CASES="nvl72 nvl576 alltoall"] sh bench/emulate_scale.sh [OUTDIR]
+# usage: BUILDDIR=/path/to/build [CASES="nvl72 nvl576 alltoall"] [NVL576=topology] [A2A_ALGOS=pairwise,hier] \
+#        sh bench/emulate_scale.sh [OUTDIR]
 # (needs GNU time and jq)
 # Memory: every 0.25 s, the simulator's RssAnon + RssShmem (private memory
 # plus the shared-malloc pages in /dev/shm it touched; /proc/PID/status).
@@ -35,24 +36,31 @@ run() {
 	end=$(date +%s.%N)
 	sim=$(jq -r '[.rows[] | "\(.algo)@\(.bytes / 1048576)MiB=\(.time_us.median | floor)us"] | join(" ")' "$out/$name.json" 2>/dev/null)
 	cpu=$(awk '{ print $1 + $2 }' "$out/$name.time" 2>/dev/null)
-	printf '%-24s exit %d  wall %7.1f s  cpu %7.1f s  sim mem %6d MiB  %s\n' "$name" "$rc" \
-		"$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" "${cpu:-0}" $(( peak / 1024 )) "$sim"
+	printf '%-24s exit %d  wall %7.1f s  cpu %7.1f s  sim mem %6d MiB  load %s  %s\n' "$name" "$rc" \
+		"$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" "${cpu:-0}" $(( peak / 1024 )) \
+		"$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' /)" "$sim"
 }
 
-algos() { # the allreduce algorithms this build has, of ring and hier
-	a=ring; "$B/cpobench" allreduce --help | grep -q hier && a=ring,hier; echo $a
+# algos KERNEL WANTED: those of the comma list WANTED that this build's KERNEL has.
+algos() {
+	have=$("$B/cpobench" "$1" --help 2>/dev/null | sed -n 's/.*default: all of: \([a-z,]*\)).*/\1/p')
+	for a in $(echo "$2" | tr , ' '); do
+		case ",$have," in *",$a,"*) printf '%s\n' "$a";; esac
+	done | paste -sd, -
 }
 echo "# $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(awk '/MemTotal/ {print int($2/1048576)}' /proc/meminfo) GiB"
 want() { case " ${CASES:-nvl72 nvl576 alltoall} " in *" $1 "*) return 0;; esac; return 1; }
-want nvl72 && run nvl72-sweep-1M-1G --topology gb200-nvl72-cpo --np 72 -- allreduce -b 1M -e 1G --algo "$(algos)" --json "$out/nvl72-sweep-1M-1G.json"
-want nvl576 && for a in $(algos | tr , ' '); do
-	run nvl576-1G-$a --topology rubin-ultra-nvl576-hybrid --np 576 -- allreduce -b 1G -e 1G --algo $a --json "$out/nvl576-1G-$a.json"
+want() { case " ${CASES:-nvl72 nvl576 alltoall} " in *" $1 "*) return 0;; esac; return 1; }
+nvl576=${NVL576:-rubin-ultra-nvl576-hybrid}
+want nvl72 && run nvl72-sweep-1M-1G --topology gb200-nvl72-cpo --np 72 -- allreduce -b 1M -e 1G \
+	--algo "$(algos allreduce ring,hier)" --json "$out/nvl72-sweep-1M-1G.json"
+# One run per algorithm at 576 ranks, so each has its own CPU time and memory.
+want nvl576 && for a in $(algos allreduce ring,hier | tr , ' '); do
+	run nvl576-allreduce-1G-$a --topology "$nvl576" --np 576 -- allreduce -b 1G -e 1G --algo $a \
+		--json "$out/nvl576-allreduce-1G-$a.json"
 done
-if ! want alltoall; then
-	:
-elif "$B/cpobench" --help | grep -q '^  alltoall '; then
-	run alltoall-576-1G --topology rubin-ultra-nvl576-hybrid --np 576 --algo-map alltoall=ring -- alltoall -b 1G -e 1G \
-		--json "$out/alltoall-576-1G.json"
-else
-	echo "alltoall: no alltoall kernel in this build"
-fi
+# All-to-all at 576 ranks: 1 GiB sent per rank (n/p = 1.8 MiB per peer).
+want alltoall && for a in $(algos alltoall "${A2A_ALGOS:-pairwise,hier}" | tr , ' '); do
+	run nvl576-alltoall-1G-$a --topology "$nvl576" --np 576 -- alltoall -b 1G -e 1G --algo $a \
+		--json "$out/nvl576-alltoall-1G-$a.json"
+done
