@@ -20,25 +20,30 @@ misfit() {
 		"\(.algo) \(.bytes) B: emulated \(.time_us.median) us, formula \($want) us (tolerance \($abs) us, \($rel * 100) %)"' "$1"
 }
 # within FILE.json JQ_FORMULA_US REL JQ_ABS_US NAME: every row within tolerance.
-within() {
-	local bad
-	if bad=$(misfit "$1" "$2" "$3" "$4" 2>&1) && [ -z "$bad" ]; then
-		ok "$5"
+# beyond (same arguments): some row is NOT within tolerance (a wrong model must
+# fail the comparison, or the test could not fail).
+within() { judge within "$@"; }
+beyond() { judge beyond "$@"; }
+judge() {
+	local want=$1 bad fit
+	shift
+	if ! bad=$(misfit "$1" "$2" "$3" "$4" 2>&1); then
+		fit=no
+	elif [ -z "$bad" ]; then
+		fit=within
 	else
-		not_ok "$5"
-		printf '%s\n' "${bad:-no rows in $1}" | diag
+		fit=beyond
 	fi
-}
-# beyond FILE.json JQ_FORMULA_US REL JQ_ABS_US NAME: some row is NOT within
-# tolerance (a wrong model must fail the comparison, or the test could not fail).
-beyond() {
-	local bad
-	if bad=$(misfit "$1" "$2" "$3" "$4" 2>&1) && [ -n "$bad" ]; then
+	if [ "$fit" = "$want" ]; then
 		ok "$5"
-	else
-		not_ok "$5"
-		echo "every row of $1 is within tolerance of the wrong formula" | diag
+		return
 	fi
+	not_ok "$5"
+	case $fit in
+	no) echo "no rows in $1 ($bad)";;
+	within) echo "every row of $1 is within tolerance of this formula";;
+	*) printf '%s\n' "$bad";;
+	esac | diag
 }
 # validate TAG TOPOLOGY NP JQ_FORMULA_US REL JQ_ABS_US NAME -- KERNEL [OPTIONS]:
 # emulate the kernel on NP endpoints of TOPOLOGY (result in TAG.json) and
