@@ -1,21 +1,25 @@
 #!/bin/sh
 # Scale of emulation on this machine: wall time and peak memory of
 # cpobench-emulate runs (NVL72 sweep, NVL576 1 GiB, all-to-all at 576 ranks).
-# usage: BUILDDIR=/path/to/build [CASES="nvl72 nvl576 alltoall"] [NVL576=topology] [A2A_ALGOS=pairwise,hier] \
+# usage: BUILDDIR=/path/to/build [CASES="nvl72 nvl576 alltoall"] [NVL576=topology] [ALGOS=ring,hier] [A2A_ALGOS=pairwise,hier] \
 #        sh bench/emulate_scale.sh [OUTDIR]
 # (needs GNU time and jq)
-# Memory: every 0.25 s, the simulator's RssAnon + RssShmem (private memory
-# plus the shared-malloc pages in /dev/shm it touched; /proc/PID/status).
-# VmRSS/maxrss count every folded mapping again and are not reported.  Wall
-# time includes waiting for a core on a loaded machine; CPU time does not.
+# Memory: every 0.25 s, the simulator's proportional set size (Pss of
+# /proc/PID/smaps_rollup): private memory plus the shared-malloc pages in
+# /dev/shm, each physical page counted once however many simulated ranks map
+# it.  RssShmem and VmRSS count a folded page once per mapping (72 ranks x
+# 1 GiB = 72 GiB for 1 GiB of real memory once the pages are touched) and are
+# not reported.  Wall time includes waiting for a core on a loaded machine;
+# CPU time (user + system of the process tree) does not: on a shared machine
+# it is the honest figure, so every line also gives the load average.
 set -u
 B=${BUILDDIR:-.}
 out=${1:-emulate-scale}
 mkdir -p "$out"
-# sim_kib TAG: RssAnon + RssShmem (KiB) of the smpimain whose command line holds TAG.
+# sim_kib TAG: Pss (KiB) of the smpimain whose command line holds TAG.
 sim_kib() {
 	for p in $(pgrep -f "smpimain.*$1" 2>/dev/null); do
-		awk '/^RssAnon:|^RssShmem:/ { s += $2 } END { print s + 0 }' /proc/$p/status 2>/dev/null
+		awk '/^Pss:/ { s += $2 } END { print s + 0 }' /proc/$p/smaps_rollup 2>/dev/null
 	done | sort -n | tail -1
 }
 
@@ -50,13 +54,12 @@ algos() {
 }
 echo "# $(date -u +%FT%TZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(awk '/MemTotal/ {print int($2/1048576)}' /proc/meminfo) GiB"
 want() { case " ${CASES:-nvl72 nvl576 alltoall} " in *" $1 "*) return 0;; esac; return 1; }
-want() { case " ${CASES:-nvl72 nvl576 alltoall} " in *" $1 "*) return 0;; esac; return 1; }
 nvl576=${NVL576:-rubin-ultra-nvl576-hybrid}
-want nvl72 && run nvl72-sweep-1M-1G --topology gb200-nvl72-cpo --np 72 -- allreduce -b 1M -e 1G \
-	--algo "$(algos allreduce ring,hier)" --json "$out/nvl72-sweep-1M-1G.json"
-# One run per algorithm at 576 ranks, so each has its own CPU time and memory.
-want nvl576 && for a in $(algos allreduce ring,hier | tr , ' '); do
-	run nvl576-allreduce-1G-$a --topology "$nvl576" --np 576 -- allreduce -b 1G -e 1G --algo $a \
+# One run per algorithm, so each has its own CPU time and memory.
+for a in $(algos allreduce "${ALGOS:-ring,hier}" | tr , ' '); do
+	want nvl72 && run nvl72-allreduce-1M-1G-$a --topology gb200-nvl72-cpo --np 72 -- allreduce -b 1M -e 1G --algo $a \
+		--json "$out/nvl72-allreduce-1M-1G-$a.json"
+	want nvl576 && run nvl576-allreduce-1G-$a --topology "$nvl576" --np 576 -- allreduce -b 1G -e 1G --algo $a \
 		--json "$out/nvl576-allreduce-1G-$a.json"
 done
 # All-to-all at 576 ranks: 1 GiB sent per rank (n/p = 1.8 MiB per peer).
