@@ -1,4 +1,13 @@
 /* Rabenseifner all-reduce: recursive-halving reduce-scatter, recursive-doubling all-gather. */
+/*
+ * Order of the steps.  The halving starts at distance 1 (MPICH's order:
+ * partner newrank ^ 1 first, on n/2 bytes) and ends at distance pof2/2 on
+ * n/pof2 bytes; the doubling retraces it backwards.  With ranks numbered
+ * domain by domain, the large early halves stay inside a domain and only the
+ * small late ones cross the slower tiers (distance-first-largest would send
+ * n/2 across the slowest tier).  Each rank then holds block bitrev(newrank),
+ * not block newrank: the doubling follows the ranges the halving kept.
+ */
 #include "config.h"
 #include "coll/coll.h"
 #include "harness/cbmem.h"
@@ -64,12 +73,14 @@ int cb_allreduce_rabenseifner(const void *sendbuf, void *recvbuf, size_t count, 
 	}
 
 	if (newrank >= 0) {
-		/* Recursive halving: keep the half of [lo,hi) selected by our bit at `mask`. */
+		/* Recursive halving: at distance `mask`, keep the half of [lo,hi) our bit selects. */
+		int parent_lo[32], parent_hi[32], nsteps = 0;
 		int lo = 0, hi = pof2;
-		for (int mask = pof2 / 2; mask > 0; mask /= 2) {
+		for (int mask = 1; mask < pof2; mask *= 2) {
 			int partner = real_rank(newrank ^ mask, rem), mid = lo + (hi - lo) / 2;
-			int klo = (newrank & mask) ? mid : lo, khi = (newrank & mask) ? hi : mid;
-			int slo = (newrank & mask) ? lo : mid, shi = (newrank & mask) ? mid : hi;
+			int upper = (newrank & mask) != 0;
+			int klo = upper ? mid : lo, khi = upper ? hi : mid;
+			int slo = upper ? lo : mid, shi = upper ? mid : hi;
 			size_t ko, kl, so, sl;
 			span(count, pof2, klo, khi, &ko, &kl);
 			span(count, pof2, slo, shi, &so, &sl);
@@ -79,20 +90,26 @@ int cb_allreduce_rabenseifner(const void *sendbuf, void *recvbuf, size_t count, 
 				return rc;
 			if (kl)
 				MPI_Reduce_local(tmp, buf + ko * ds, (int)kl, dt, op);
+			parent_lo[nsteps] = lo;
+			parent_hi[nsteps++] = hi;
 			lo = klo;
 			hi = khi;
 		}
-		/* Now block `newrank` is fully reduced; recursive doubling gathers the rest. */
-		for (int mask = 1; mask < pof2; mask *= 2) {
-			int partner = real_rank(newrank ^ mask, rem);
-			int mlo = newrank & ~(mask - 1), plo = (newrank ^ mask) & ~(mask - 1);
+		/* [lo,hi) is now one fully reduced block; recursive doubling retraces the
+		 * halving backwards: swap our range for the partner's sibling range. */
+		for (int step = nsteps - 1; step >= 0; step--) {
+			int partner = real_rank(newrank ^ (1 << step), rem);
+			int plo = parent_lo[step], phi = parent_hi[step], mid = plo + (phi - plo) / 2;
+			int olo = lo == plo ? mid : plo, ohi = lo == plo ? phi : mid;
 			size_t mo, ml, po, pl;
-			span(count, pof2, mlo, mlo + mask, &mo, &ml);
-			span(count, pof2, plo, plo + mask, &po, &pl);
+			span(count, pof2, lo, hi, &mo, &ml);
+			span(count, pof2, olo, ohi, &po, &pl);
 			rc = MPI_Sendrecv(buf + mo * ds, (int)ml, dt, partner, 12, buf + po * ds, (int)pl, dt, partner,
 					  12, comm, MPI_STATUS_IGNORE);
 			if (rc != MPI_SUCCESS)
 				return rc;
+			lo = plo;
+			hi = phi;
 		}
 	}
 
