@@ -100,21 +100,73 @@ static const char *const csv_cols[] = {
 	"time_us_mean", "time_us_p99", "time_us_max", "algbw_GBps", "busbw_GBps", "check", "wrong", NULL
 };
 
+/* A CSV field: quoted (quotes doubled) when it holds a comma, quote or line break (RFC 4180). */
+static void csv_text(FILE *f, const char *t)
+{
+	if (!t[strcspn(t, ",\"\r\n")]) {
+		fputs(t, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *t; t++) {
+		if (*t == '"')
+			fputc('"', f);
+		fputc(*t, f);
+	}
+	fputc('"', f);
+}
+
+/* Missing and null values are empty; arrays and objects are their compact JSON text. */
 static void csv_value(FILE *f, json_t *row, const char *col)
 {
 	json_t *v;
-	if (strncmp(col, "time_us_", 8) == 0)
+	if (strncmp(col, "time_us_", 8) == 0 && json_is_object(json_object_get(row, "time_us")))
 		v = json_object_get(json_object_get(row, "time_us"), col + 8);
 	else
 		v = json_object_get(row, col);
 	if (json_is_string(v))
-		fputs(json_string_value(v), f);
+		csv_text(f, json_string_value(v));
 	else if (json_is_integer(v))
 		fprintf(f, "%lld", (long long)json_integer_value(v));
 	else if (json_is_real(v))
 		fprintf(f, "%.9g", json_real_value(v));
 	else if (json_is_boolean(v))
 		fputs(json_is_true(v) ? "1" : "0", f);
+	else if (json_is_array(v) || json_is_object(v)) {
+		char *t = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(10));
+		if (t)
+			csv_text(f, t);
+		free(t);
+	}
+}
+
+static int fixed_key(const char *key)
+{
+	if (!strcmp(key, "time_us"))
+		return 1;
+	for (int i = 0; csv_cols[i]; i++)
+		if (!strcmp(key, csv_cols[i]))
+			return 1;
+	return 0;
+}
+
+/* The kernel's extra row fields: every key beyond the fixed columns, in the
+ * order they first appear over the rows (the same for every row). */
+static json_t *extra_cols(json_t *rows)
+{
+	json_t *cols = json_array(), *seen = json_object(), *row, *v;
+	size_t idx;
+	const char *key;
+	json_array_foreach(rows, idx, row) {
+		json_object_foreach(row, key, v) {
+			if (fixed_key(key) || json_object_get(seen, key))
+				continue;
+			json_object_set_new(seen, key, json_true());
+			json_array_append_new(cols, json_string(key));
+		}
+	}
+	json_decref(seen);
+	return cols;
 }
 
 char *cb_result_csv(json_t *doc)
@@ -124,19 +176,28 @@ char *cb_result_csv(json_t *doc)
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		return NULL;
+	json_t *rows = json_object_get(doc, "rows"), *extra = extra_cols(rows), *row, *col;
+	size_t idx, c;
 	for (int i = 0; csv_cols[i]; i++)
 		fprintf(f, "%s%s", i ? "," : "", csv_cols[i]);
+	json_array_foreach(extra, c, col) {
+		fputc(',', f);
+		csv_text(f, json_string_value(col));
+	}
 	fputc('\n', f);
-	size_t idx;
-	json_t *row;
-	json_array_foreach(json_object_get(doc, "rows"), idx, row) {
+	json_array_foreach(rows, idx, row) {
 		for (int i = 0; csv_cols[i]; i++) {
 			if (i)
 				fputc(',', f);
 			csv_value(f, row, csv_cols[i]);
 		}
+		json_array_foreach(extra, c, col) {
+			fputc(',', f);
+			csv_value(f, row, json_string_value(col));
+		}
 		fputc('\n', f);
 	}
+	json_decref(extra);
 	fclose(f);
 	return buf;
 }

@@ -43,7 +43,10 @@ void cb_result_free(struct cb_result *r);
 /* Test-only: make the next cb_result_write fail with this reason. */
 void cb_result_inject_write_error(struct cb_result *r, const char *why);
 
-/* CSV text of a document's rows (header line first); caller frees. */
+/* CSV text of a document's rows (header line first); caller frees.  The fixed
+ * columns come first, then every other row field (kernel extras, e.g. kvcache's
+ * exposed_ms_p99) in the order the fields first appear over the rows, empty
+ * where a row lacks one; arrays/objects as compact JSON; RFC 4180 quoting. */
 char *cb_result_csv(json_t *doc);
 /*
  * Load a result file, check its schema version and validate every row (types,
