@@ -148,6 +148,19 @@ static int block_needed(const struct cb_kv_geom *g, int layer, uint64_t b, uint6
 	return (b + 1) * (uint64_t)g->block_tokens > first_tok;
 }
 
+/* The piece of slice s in (layer l, tensor k, logical block b); sh/dh = the
+ * slice's first head on the source/destination rank. */
+static struct cb_kv_piece head_piece(const struct cb_kv_geom *g, const struct cb_kv_slice *s, const struct cb_kv_req *r,
+				     int l, int k, uint64_t b, int sh, int dh)
+{
+	return (struct cb_kv_piece){
+		.src_off = pool_off(g, g->heads_p, r->src_pool_blocks, l, k, r->src_blocks[b], sh),
+		.dst_off = pool_off(g, g->heads_d, r->dst_pool_blocks, l, k, r->dst_blocks[b], dh),
+		.len = (uint64_t)s->nheads * (uint64_t)g->block_tokens * g->row_bytes, .layer = l, .nlayers = 1,
+		.kv = (int16_t)k, .nkv = 1, .head0 = s->head0, .nheads = s->nheads, .block = (int32_t)b,
+		.group = group_of(g, r, l, b) };
+}
+
 static int pieces_build(const struct cb_kv_geom *g, const struct cb_kv_slice *s, const struct cb_kv_req *r,
 			struct cb_kv_plan *p)
 {
@@ -160,7 +173,6 @@ static int pieces_build(const struct cb_kv_geom *g, const struct cb_kv_slice *s,
 	p->pieces = malloc((cap ? cap : 1) * sizeof *p->pieces);
 	if (!p->pieces)
 		return -1;
-	uint64_t len = (uint64_t)s->nheads * (uint64_t)g->block_tokens * g->row_bytes;
 	size_t n = 0;
 	if (whole) {
 		for (uint64_t b = 0; b < nb; b++)
@@ -176,27 +188,13 @@ static int pieces_build(const struct cb_kv_geom *g, const struct cb_kv_slice *s,
 			for (int k = 0; k < T; k++)
 				for (uint64_t b = 0; b < nb; b++)
 					if (block_needed(g, l, b, r->isl))
-						p->pieces[n++] = (struct cb_kv_piece){
-							.src_off = pool_off(g, g->heads_p, r->src_pool_blocks, l, k,
-									    r->src_blocks[b], sh),
-							.dst_off = pool_off(g, g->heads_d, r->dst_pool_blocks, l, k,
-									    r->dst_blocks[b], dh),
-							.len = len, .layer = l, .nlayers = 1, .kv = (int16_t)k, .nkv = 1,
-							.head0 = s->head0, .nheads = s->nheads, .block = (int32_t)b,
-							.group = group_of(g, r, l, b) };
+						p->pieces[n++] = head_piece(g, s, r, l, k, b, sh, dh);
 	} else {
 		/* cross-layer blocks carrying a head slice: one piece per (block, layer, tensor) */
 		for (uint64_t b = 0; b < nb; b++)
 			for (int l = 0; l < L; l++)
 				for (int k = 0; k < T; k++)
-					p->pieces[n++] = (struct cb_kv_piece){
-						.src_off = pool_off(g, g->heads_p, r->src_pool_blocks, l, k,
-								    r->src_blocks[b], sh),
-						.dst_off = pool_off(g, g->heads_d, r->dst_pool_blocks, l, k,
-								    r->dst_blocks[b], dh),
-						.len = len, .layer = l, .nlayers = 1, .kv = (int16_t)k, .nkv = 1,
-						.head0 = s->head0, .nheads = s->nheads, .block = (int32_t)b,
-						.group = group_of(g, r, l, b) };
+					p->pieces[n++] = head_piece(g, s, r, l, k, b, sh, dh);
 	}
 	p->npieces = n;
 	p->bytes = 0;
@@ -278,6 +276,8 @@ int cb_kv_plan_build(const struct cb_kv_geom *g, const struct cb_kv_slice *s, co
 							   .group = c->group, .contiguous = 1 };
 	}
 	p->nmsgs = nm;
+	for (size_t m = 0, at = 0; m < nm; at += p->msgs[m++].bytes)
+		p->msgs[m].stage_off = at;
 	rc = 0;
 out:
 	free(gkey);

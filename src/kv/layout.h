@@ -15,6 +15,10 @@
 /* Per-layer K/V regions (vLLM/SGLang; HND inside a block), or cross-layer blocks. */
 enum cb_kv_layout { CB_KV_LAYOUT_LAYER, CB_KV_LAYOUT_CROSS };
 enum cb_kv_gran { CB_KV_GRAN_DESC, CB_KV_GRAN_COALESCE, CB_KV_GRAN_LAYER, CB_KV_GRAN_REQUEST };
+/* How a message of non-adjacent pieces travels: an MPI derived datatype over
+ * the pool (hindexed; MPI gathers), or packed into a contiguous staging buffer
+ * by memcpy and unpacked at the destination (as NIXL/Mooncake-style stacks do). */
+enum cb_kv_pack { CB_KV_PACK_DTYPE, CB_KV_PACK_COPY };
 enum cb_kv_sched { CB_KV_SCHED_BULK, CB_KV_SCHED_LAYER, CB_KV_SCHED_CHUNK };
 
 const char *cb_kv_layout_name(enum cb_kv_layout l);
@@ -69,6 +73,8 @@ struct cb_kv_msg {
 	uint32_t first, npieces;
 	int32_t group;
 	int contiguous;        /* all pieces adjacent on both sides: one plain buffer */
+	uint64_t stage_off;    /* bytes of the plan's earlier messages: where a packed
+				* (--granularity *-copy) message sits in the flow's staging band */
 };
 
 /* One request's transfer from one prefill rank to one decode rank. */

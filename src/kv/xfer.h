@@ -20,6 +20,9 @@ struct cb_kv_flow {
 	int q;                 /* request id in the round */
 	int peer;              /* global rank on the other side */
 	struct cb_kv_plan plan;
+	/* --granularity *-packed: start of this flow's staging band in the prefill
+	 * and in the decode rank's buffer (both sides know both) */
+	uint64_t stage_src, stage_dst;
 	/* run time */
 	size_t next_msg;       /* next message to issue (prefill) or post (decode) */
 	int groups_seen;       /* decode: READY messages handled */
@@ -36,6 +39,7 @@ struct cb_kv_request {
 	double t_prefill;
 	int first_flow, nflows;
 	double t_arr, t_pf_start, t_pf_end, t_first_issue, t_last_issue, t_notify, t_release, post_s;
+	double pack_s;         /* packing (prefill) or unpacking (decode) time, within post_s for prefill */
 	int next_group, flows_left, started;
 };
 
@@ -43,8 +47,9 @@ struct cb_kv_engine {
 	enum cb_kv_mech mech;
 	enum cb_kv_side side;
 	MPI_Comm comm;
-	char *pool;
-	uint64_t pool_bytes;
+	enum cb_kv_pack pack;
+	char *pool;            /* the KV pool, then the staging bands (packed messages) */
+	uint64_t pool_bytes;   /* pool and staging: the RMA window */
 	MPI_Win win;
 	int have_win;
 	struct cb_kv_verbs_dev *vdev;     /* verbs: the device (opened by the kernel) */
@@ -61,7 +66,7 @@ struct cb_kv_engine {
 	double t0;             /* MPI_Wtime() at the start of the last round */
 	/* outstanding nonblocking operations */
 	MPI_Request *rq;
-	long *rq_flow;
+	long *rq_flow, *rq_msg;
 	size_t nrq, caprq;
 };
 
@@ -69,6 +74,11 @@ struct cb_kv_engine {
  * or register the pools and connect the queue pairs (verbs). */
 int cb_kv_engine_open(struct cb_kv_engine *e);
 void cb_kv_engine_close(struct cb_kv_engine *e);
+/* Collective over comm: can this MPI library do RMA between this rank and
+ * peers?  A 1-byte window, lock_all, MPI_Get + flush from each peer, with
+ * errors returned.  Returns MPI_SUCCESS, or the error code with the failing
+ * call and MPI's text in what (this rank's view: agree with an allreduce). */
+int cb_kv_rma_probe(MPI_Comm comm, const int *peers, int npeers, char *what, size_t whatlen);
 /* Run one round; request times are filled in.  Returns 0, or an MPI error code. */
 int cb_kv_round(struct cb_kv_engine *e);
 

@@ -33,6 +33,13 @@ CPOBENCH_DATADIR=$tmpdir/none mpi 1 kvcache $small
 expect_status 2 "CPOBENCH_DATADIR without presets -> exit 2"
 expect_output "cannot read presets file $tmpdir/none/presets/models.ini" "names the missing file"
 
+# -b/-e/-f do not apply (the axis is --isl): said in the header, recorded, not refused
+mpi 2 kvcache --model custom:2,2,8,hidden=64 --isl 16 --prefill-tps 1e6 -n 1 -w 0 -b 8 -e 1M --json "$tmpdir/s.json"
+expect_status 0 "-b/-e with kvcache: runs"
+expect_output "^# note: -b/-e/-f do not apply to kvcache \(its sweep axis is --isl" "-b/-e: the header says they are ignored"
+jq -e '.meta.kvcache.sizes_ignored == true and (.rows | length == 1 and .[0].count == 16)' "$tmpdir/s.json" >/dev/null &&
+	ok "-b/-e: one row at --isl 16, sizes_ignored in meta" || not_ok "-b/-e rows: $(jq -c '[.rows[].count]' "$tmpdir/s.json")"
+
 # verbs: builds; without an RDMA device it refuses clearly
 mpi 1 kvcache --mech verbs $small
 expect_status 2 "--mech verbs without a device -> exit 2"

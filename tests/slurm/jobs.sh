@@ -38,8 +38,8 @@ jobs=$tmpdir/jobs
 mkdir -p "$jobs"
 export CPOBENCH="$top_builddir/cpobench" CPOBENCH_REPORT="$top_builddir/cpobench-report"
 export CPOBENCH_ARGS="-e 256 -n 3 -w 1 -c"
-# Open MPI 4.1 has no one-sided (osc) path over TCP between nodes: kvcache's put/get die in
-# MPI_Win_create with MPI_ERR_WIN across emulated nodes; its two-sided mechanism works everywhere.
+# Open MPI 4.1 has no one-sided (osc) path over TCP between nodes: kvcache refuses put/get
+# across emulated nodes (step 4b); its two-sided mechanism works everywhere.
 export CPOBENCH_ARGS_kvcache="--mech send"
 kernels=$("$CPOBENCH" --list-kernels)
 have_report=no
@@ -121,6 +121,20 @@ f=$(ls "$jobs"/direct/allreduce-*.json 2>/dev/null | head -1)
 jq_ok "$f" '.meta.launcher == "srun" and (.meta.slurm_job_id | test("^[0-9]+$")) and .meta.hosts == "n2,n3" and ([.rows[] | .check] | unique == ["pass"])' \
 	"direct srun: launcher srun, job id, --check passed, in --output-dir"
 jq_ok "$f" '.meta.mapping.how == "domain-size 1" and .meta.mapping.domains == 2' "--domain-size 1 overrides the switch mapping"
+
+# 4b. kvcache --mech put across two nodes: Open MPI 4.1 over TCP has no RMA path (MPI_ERR_WIN);
+# refused with one line and exit 2, not an MPI abort or a hang
+out=$(cd "$jobs" && timeout 120 srun --mpi=pmix -N 2 -w 'n[1-2]' -n 2 "$CPOBENCH" kvcache --mech put \
+	--model custom:2,2,8,hidden=64 --isl 16 -n 1 -w 0 --output-dir rma 2>&1)
+rc=$?
+if printf '%s\n' "$out" | grep -q -- "--mech put: MPI_Win_create failed .*no one-sided (RMA) path between these ranks.*use --mech send"; then
+	[ "$rc" -eq 2 ] && ok "kvcache --mech put across 2 nodes: refused (exit 2), names MPI_Win_create, suggests --mech send" ||
+		{ not_ok "kvcache --mech put across 2 nodes: exit $rc"; printf '%s\n' "$out" | diag; }
+elif [ "$rc" -eq 0 ]; then
+	ok "kvcache --mech put across 2 nodes runs (this MPI has a one-sided path over TCP)"
+else
+	not_ok "kvcache --mech put across 2 nodes (exit $rc)"; printf '%s\n' "$out" | tail -20 | diag
+fi
 
 # 5. a malformed topology.conf is refused with file:line, before measuring
 printf 'SwitchName=leaf1 Nodes=n[1-2\n' >"$tmpdir/bad-topology.conf"
