@@ -18,9 +18,9 @@
 enum { TAG_CTRL = 7, TAG_DATA_BASE = 100 };
 enum { CTRL_READY = 1, CTRL_COMPLETE = 2, CTRL_DONE = 3 };
 
-/* Run an MPI call with errors returned instead of aborting the job (the
- * communicator's handler is restored after), so an MPI library without a
- * one-sided path between these ranks is reported, not fatal. */
+/* Window creation and RMA calls return their errors instead of aborting the job
+ * (the communicator's own handler is restored after), so an MPI library
+ * without a one-sided path between these ranks is reported, not fatal. */
 int cb_kv_engine_open(struct cb_kv_engine *e)
 {
 	if (e->mech == CB_KV_VERBS)
