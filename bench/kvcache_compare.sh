@@ -12,7 +12,9 @@
 #   bulk vs layer-wise part
 # Memory: a 32k request is 10 GiB on the decode rank; the prefill pool is capped at 1 GiB
 # (sources wrap, as nixlbench does), so about 11 GiB in all; 4k packed needs ~5 GiB.
-# Time on a 2-core VM: ~3 min for 4k, ~10 min for 32k (each 32k iteration moves 10 GiB).
+# Measured on a shared 2-core VM (load 7-26): 4k, 18 variants at -n 1 -w 0: 23 min; 32k: 2-7 min per
+# variant at -n 1 -w 0 (each iteration moves 10 GiB; send:desc the longest).  With the 1 GiB source pool,
+# sources wrap at 32k, so coalesce merges fewer runs there (1,760 messages/request instead of 160).
 set -e
 B=${BUILDDIR:-.}
 iters=${ITERS:-2}
