@@ -42,6 +42,7 @@
  */
 #include "config.h"
 #include "coll/coll.h"
+#include "harness/cbmem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -207,7 +208,7 @@ int cb_allreduce_hier(const void *sendbuf, void *recvbuf, size_t count, MPI_Data
 	char *buf = recvbuf;
 	const int S = p->max_size, s = p->size, l = p->local;
 	if (sendbuf != MPI_IN_PLACE && count)
-		memcpy(recvbuf, sendbuf, count * dsize);
+		cb_mem_copy(recvbuf, sendbuf, count * dsize);
 
 	int rc = ring_reduce_scatter(buf, count, S, s, l, dsize, dt, op, domain_comm, scratch);
 	if (rc != MPI_SUCCESS)

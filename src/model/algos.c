@@ -121,9 +121,9 @@ static void butterfly_step(const struct cb_model *m, long ranks, long d, double 
 	}
 }
 
-/* Rabenseifner as src/coll does it: fold the p - 2^k extra ranks at distance 1,
- * recursive halving from distance 2^k/2 down to 1 (n d / 2^k bytes at distance d),
- * recursive doubling back up, unfold. */
+/* Rabenseifner as src/coll does it (MPICH's order): fold the p - 2^k extra ranks
+ * at distance 1, recursive halving from distance 1 up to 2^k/2 (n / 2d bytes at
+ * distance d), recursive doubling retracing it, unfold. */
 static void ar_rabenseifner(const struct cb_model *m, double n, struct cb_model_cost *c)
 {
 	long p = m->p, pof2 = 1;
@@ -137,10 +137,10 @@ static void ar_rabenseifner(const struct cb_model *m, double n, struct cb_model_
 		charge(c, &st, 2.0);
 		c->tier_bytes[0] += 2.0 * rem * n;
 	}
-	for (long d = pof2 / 2; d >= 1; d /= 2) {
+	for (long d = 1; d < pof2; d *= 2) {
 		struct step st = { 0 };
 		double share[CB_MODEL_MAX_TIERS] = { 0 };
-		double bytes = n * (double)d / (double)pof2;
+		double bytes = n / (2.0 * (double)d);
 		butterfly_step(m, pof2, d, bytes, 0, &st, share);
 		charge(c, &st, 2.0); /* same step in the halving and the doubling phase */
 		for (int i = 0; i < m->ntiers; i++)

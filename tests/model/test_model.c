@@ -87,10 +87,11 @@ int main(void)
 	is_num(c.time_s / US, 305.48, 0.005, "pairwise equals the published expectation");
 	is_num(c.tier_bytes[1], 56 * n, 1e-3, "pairwise: (p-8) n across the uplinks");
 
-	double rab = 2 * (3 * 5 * US + (7.0 / 8) * n / 50e9 + 3 * 1 * US + (7.0 / 64) * n / 900e9);
+	double rab = 2 * (3 * 1 * US + (7.0 / 8) * n / 900e9 + 3 * 5 * US + (7.0 / 64) * n / 50e9);
 	is_num(cost(&m, CB_ALGO_AR_RABENSEIFNER, n, &c), rab, REL(rab),
-	       "rabenseifner p=64: n/2, n/4, n/8 across (8 flows), n/16.. inside");
-	is_num(c.tier_bytes[1], 2 * 64 * (7.0 / 8) * n, 1e-3, "rabenseifner bytes across");
+	       "rabenseifner p=64: n/2, n/4, n/8 inside, n/16, n/32, n/64 across (8 flows)");
+	is_num(c.tier_bytes[1], 2 * 64 * (7.0 / 64) * n, 1e-3, "rabenseifner bytes across");
+	is_num(c.tier_bytes[0], 2 * 64 * (7.0 / 8) * n, 1e-3, "rabenseifner bytes inside");
 
 	double hier = 14 * (1 * US + (n / 8) / 900e9) + 14 * (5 * US + (n / 64) / 50e9);
 	is_num(cost(&m, CB_ALGO_AR_HIER, n, &c), hier, REL(hier), "hierarchical all-reduce p=64");
@@ -104,8 +105,8 @@ int main(void)
 
 	/* Non-power-of-two: fold at distance 1, then the butterfly on 64 of 72 ranks. */
 	ok(cb_model_init(&m, &topo, 72, CB_MODEL_OPTICS_ASIS, 0, err, sizeof err) == 0, "model of 72");
-	double rab72 = 2 * (1 * US + n / 900e9) + 2 * (3 * 5 * US + (7.0 / 8) * n / 50e9 + 3 * 1 * US +
-						   (7.0 / 64) * n / 900e9);
+	double rab72 = 2 * (1 * US + n / 900e9) + 2 * (3 * 1 * US + (7.0 / 8) * n / 900e9 + 3 * 5 * US +
+						   (7.0 / 64) * n / 50e9);
 	is_num(cost(&m, CB_ALGO_AR_RABENSEIFNER, n, &c), rab72, REL(rab72), "rabenseifner p=72: fold + 64");
 
 	/* Bruck at 4096 ranks: (5 us + n/2 / 400, 200, 100 GB/s) + 9 (5 us + n/2 / 50 GB/s) = 163.55 us. */
