@@ -32,7 +32,7 @@ if [ -f ./build/cpobench-smpi ]; then
 			case $k in allreduce) algos=ring,hier ;; *) algos=pairwise ;; esac
 			./build/cpobench-emulate --topology $t --np 144 \
 				-- $k -b 1M -e 64M -f 8 --algo $algos --json results/emulated-$k-$t.json >/dev/null
-			jq -r --arg t "$t" '"  \(.kernel) \(.rows[] | "\((.bytes / 1048576 * 100 | round) / 100) MiB: \(.time_us.median | floor) us, \(.busbw_GBps | floor) GB/s") on \($t)"' \
+			jq -r --arg t "$t" '"  \(.kernel) \(.rows[] | "\(.algo) \((.bytes / 1048576 * 100 | round) / 100) MiB: \(.time_us.median | floor) us, \(.busbw_GBps | floor) GB/s") on \($t)"' \
 				results/emulated-$k-$t.json
 			em="$em results/emulated-$k-$t.json"
 		done
