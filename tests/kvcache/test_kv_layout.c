@@ -2,27 +2,10 @@
 #include "config.h"
 #include "kv/layout.h"
 #include "kv/pattern.h"
+#include "tests/kvcache/kv_geom.h"
 #include "tests/tap.h"
 
 #include <stdlib.h>
-
-static struct cb_kv_geom geom(int L, int H, int d, int bt, int tp_p, int tp_d, enum cb_kv_layout lay)
-{
-	struct cb_kv_geom g = { 0 };
-	char err[256];
-	g.m.attn = CB_KV_GQA;
-	g.m.layers = L;
-	g.m.kv_heads = H;
-	g.m.head_dim = d;
-	g.elem_bytes = 2;
-	g.block_tokens = bt;
-	g.tp_p = tp_p;
-	g.tp_d = tp_d;
-	g.layout = lay;
-	if (cb_kv_geom_init(&g, err, sizeof err) != 0)
-		printf("# geom: %s\n", err);
-	return g;
-}
 
 static uint64_t ids_seq[64], ids_rev[64];
 
@@ -80,7 +63,7 @@ int main(void)
 		ids_rev[i] = (uint64_t)(63 - i);
 	}
 	/* L=4, Hkv=4, dhead=8, bf16, 4-token blocks; 32 tokens = 8 blocks */
-	struct cb_kv_geom g = geom(4, 4, 8, 4, 1, 1, CB_KV_LAYOUT_LAYER);
+	struct cb_kv_geom g = kv_test_geom(4, 4, 8, 4, 1, 1, CB_KV_LAYOUT_LAYER);
 	uint64_t bytes = 0;
 	size_t pieces = 0;
 	const uint64_t total = 2ull * 4 * 4 * 8 * 2 * 32;  /* 2*L*Hkv*dhead*b*tokens */
@@ -110,7 +93,7 @@ int main(void)
 	is_num(cb_kv_ngroups(&g, CB_KV_SCHED_CHUNK, 10, 32), 4, 0, "chunk:10 on 32 tokens: 4 groups");
 
 	/* cross-layer blocks */
-	struct cb_kv_geom x = geom(4, 4, 8, 4, 1, 1, CB_KV_LAYOUT_CROSS);
+	struct cb_kv_geom x = kv_test_geom(4, 4, 8, 4, 1, 1, CB_KV_LAYOUT_CROSS);
 	is_num(msgs(&x, 0, 32, CB_KV_GRAN_DESC, CB_KV_SCHED_BULK, 1, NULL, &bytes, NULL), 8, 0,
 	       "cross-layer: one message per block");
 	is_num(bytes, total, 0, "cross-layer: same bytes");
@@ -120,7 +103,7 @@ int main(void)
 	       "cross-layer blocks complete at the last layer: layer schedule gives one group");
 
 	/* sliding window: layers 1 and 3 keep the last 8 tokens (blocks 6, 7) */
-	struct cb_kv_geom w = geom(4, 4, 8, 4, 1, 1, CB_KV_LAYOUT_LAYER);
+	struct cb_kv_geom w = kv_test_geom(4, 4, 8, 4, 1, 1, CB_KV_LAYOUT_LAYER);
 	w.m.swa_layers = 2;
 	w.m.swa_window = 8;
 	is_num(msgs(&w, 0, 32, CB_KV_GRAN_DESC, CB_KV_SCHED_BULK, 1, NULL, &bytes, NULL), 2 * 2 * 8 + 2 * 2 * 2, 0,
@@ -128,40 +111,40 @@ int main(void)
 	is_num(bytes, cb_kv_context_bytes(&w.m, 2, 32), 0, "window bytes = sliding-window-aware KV size");
 
 	/* TP resharding, head slices (HND: a head slice of a block is contiguous) */
-	struct cb_kv_geom r12 = geom(4, 4, 8, 4, 1, 2, CB_KV_LAYOUT_LAYER);
+	struct cb_kv_geom r12 = kv_test_geom(4, 4, 8, 4, 1, 2, CB_KV_LAYOUT_LAYER);
 	ok(slices_exact(&r12), "tp 1->2: every head once");
 	is_num(msgs(&r12, 1, 32, CB_KV_GRAN_DESC, CB_KV_SCHED_BULK, 1, NULL, &bytes, NULL), 64, 0,
 	       "tp 1->2: 2*L*nb pieces per decode rank");
 	is_num(bytes, total / 2, 0, "tp 1->2: half the bytes each");
 	is_num(msgs(&r12, 1, 32, CB_KV_GRAN_COALESCE, CB_KV_SCHED_BULK, 1, NULL, NULL, NULL), 64, 0,
 	       "tp 1->2: head slices are strided at the source, nothing coalesces");
-	struct cb_kv_geom r21 = geom(4, 4, 8, 4, 2, 1, CB_KV_LAYOUT_LAYER);
+	struct cb_kv_geom r21 = kv_test_geom(4, 4, 8, 4, 2, 1, CB_KV_LAYOUT_LAYER);
 	ok(slices_exact(&r21), "tp 2->1: every head once");
 	is_num(msgs(&r21, 0, 32, CB_KV_GRAN_COALESCE, CB_KV_SCHED_BULK, 1, NULL, NULL, NULL), 64, 0,
 	       "tp 2->1: strided at the destination, nothing coalesces");
-	struct cb_kv_geom r22 = geom(4, 4, 8, 4, 2, 2, CB_KV_LAYOUT_LAYER);
+	struct cb_kv_geom r22 = kv_test_geom(4, 4, 8, 4, 2, 2, CB_KV_LAYOUT_LAYER);
 	is_num(msgs(&r22, 1, 32, CB_KV_GRAN_COALESCE, CB_KV_SCHED_BULK, 1, NULL, NULL, NULL), 8, 0,
 	       "tp 2->2: rank to rank, coalesces per region");
-	struct cb_kv_geom c12 = geom(4, 4, 8, 4, 1, 2, CB_KV_LAYOUT_CROSS);
+	struct cb_kv_geom c12 = kv_test_geom(4, 4, 8, 4, 1, 2, CB_KV_LAYOUT_CROSS);
 	is_num(msgs(&c12, 0, 32, CB_KV_GRAN_DESC, CB_KV_SCHED_BULK, 1, NULL, NULL, NULL), 8 * 4 * 2, 0,
 	       "cross-layer blocks resharded: one piece per (block, layer, K/V)");
 	/* GQA replication: 2 KV heads on 4 prefill ranks; one source per head */
-	struct cb_kv_geom q41 = geom(2, 2, 8, 4, 4, 1, CB_KV_LAYOUT_LAYER);
+	struct cb_kv_geom q41 = kv_test_geom(2, 2, 8, 4, 4, 1, CB_KV_LAYOUT_LAYER);
 	struct cb_kv_slice *s;
 	int n = cb_kv_slices(&q41, &s);
 	ok(n == 2 && s[0].src == 0 && s[1].src == 2 && slices_exact(&q41),
 	   "GQA 2 heads, tp 4->1: heads from ranks 0 and 2 only (replicas deduplicated)");
 	free(s);
-	struct cb_kv_geom q14 = geom(2, 2, 8, 4, 1, 4, CB_KV_LAYOUT_LAYER);
+	struct cb_kv_geom q14 = kv_test_geom(2, 2, 8, 4, 1, 4, CB_KV_LAYOUT_LAYER);
 	ok(slices_exact(&q14) && q14.heads_d == 1, "GQA 2 heads, tp 1->4: each decode rank gets its replica");
 	int all = 1;
 	for (int tp = 1; tp <= 8; tp *= 2)
 		for (int td = 1; td <= 8; td *= 2) {
-			struct cb_kv_geom gg = geom(2, 4, 8, 4, tp, td, CB_KV_LAYOUT_LAYER);
+			struct cb_kv_geom gg = kv_test_geom(2, 4, 8, 4, tp, td, CB_KV_LAYOUT_LAYER);
 			all &= slices_exact(&gg);
 		}
 	ok(all, "every tp_p x tp_d in {1,2,4,8}^2 over 4 heads: each head exactly once from an owner");
-	struct cb_kv_geom mla = geom(2, 1, 576, 4, 2, 4, CB_KV_LAYOUT_LAYER);
+	struct cb_kv_geom mla = kv_test_geom(2, 1, 576, 4, 2, 4, CB_KV_LAYOUT_LAYER);
 	mla.m.attn = CB_KV_MLA;
 	char err[256];
 	cb_kv_geom_init(&mla, err, sizeof err);

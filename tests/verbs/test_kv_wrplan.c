@@ -3,6 +3,7 @@
 #include "config.h"
 #include "kv/layout.h"
 #include "kv/wrplan.h"
+#include "tests/kvcache/kv_geom.h"
 #include "tests/tap.h"
 
 #include <stdlib.h>
@@ -12,20 +13,7 @@
  * row-run is 16*64*2 = 2 KiB; one region's block (2 heads) is 4 KiB. */
 static struct cb_kv_geom geom(int tp_p, int tp_d)
 {
-	struct cb_kv_geom g = { 0 };
-	char err[256];
-	g.m.attn = CB_KV_GQA;
-	g.m.layers = 4;
-	g.m.kv_heads = 2;
-	g.m.head_dim = 64;
-	g.elem_bytes = 2;
-	g.block_tokens = 16;
-	g.tp_p = tp_p;
-	g.tp_d = tp_d;
-	g.layout = CB_KV_LAYOUT_LAYER;
-	if (cb_kv_geom_init(&g, err, sizeof err) != 0)
-		printf("# geom: %s\n", err);
-	return g;
+	return kv_test_geom(4, 2, 64, 16, tp_p, tp_d, CB_KV_LAYOUT_LAYER);
 }
 
 static uint64_t seq_ids[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
